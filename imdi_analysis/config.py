@@ -1,0 +1,172 @@
+"""Paths and run parameters as typed, validated objects.
+
+Every path the package uses comes from here. The data root can be moved with the
+``IMDI_DATA_DIR`` environment variable (or ``--data`` on the command line) so that the same
+code runs on real register extracts kept outside the repository.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from imdi_analysis.errors import ConfigError, DataNotFoundError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = Path(os.environ.get("IMDI_DATA_DIR", REPO_ROOT / "data"))
+RAW_DIR = DATA_DIR / "raw"
+LETTER_DIR = RAW_DIR / "letter"
+REFERENCE_DIR = RAW_DIR / "reference"
+REGISTERS_DIR = RAW_DIR / "registers"
+SYNTHETIC_DIR = DATA_DIR / "synthetic"
+PROCESSED_DIR = DATA_DIR / "processed"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+BOOK_DIR = REPO_ROOT / "book"
+BOOK_BUILD_DIR = BOOK_DIR / "_build"
+RUNS_FILE = BOOK_DIR / "runs.yml"
+
+SYNTHETIC_SEED = 2022
+SYNTHETIC_YEARS = (2019, 2023)
+
+Period = Literal["H1", "year"]
+PERIODS: tuple[str, ...] = ("H1", "year")
+PERIOD_LABELS = {"H1": "Halvår (per 30. juni)", "year": "År (per 31. desember)"}
+
+
+def reference_date(year: int, period: str) -> dt.date:
+    """Status date of a report: 30 June for ``H1``, 31 December for ``year``."""
+    check_period(period)
+    return dt.date(year, 6, 30) if period == "H1" else dt.date(year, 12, 31)
+
+
+def period_start(year: int) -> dt.date:
+    """First day of the reporting year (both periods count from 1 January)."""
+    return dt.date(year, 1, 1)
+
+
+def check_period(period: str) -> str:
+    """Return ``period`` if it is ``H1`` or ``year``; raise :class:`ConfigError` otherwise."""
+    if period not in PERIODS:
+        raise ConfigError(f"Unknown period {period!r}: use one of {', '.join(PERIODS)}.")
+    return period
+
+
+def years_in(directory: Path) -> list[int]:
+    """Years that have a non-empty four-digit sub-folder in ``directory``."""
+    if not directory.is_dir():
+        return []
+    return sorted(
+        int(p.name)
+        for p in directory.iterdir()
+        if p.is_dir() and p.name.isdigit() and len(p.name) == 4 and any(p.iterdir())
+    )
+
+
+def register_dir(data_dir: Path | None = None) -> tuple[Path, bool]:
+    """Folder of register extracts to use, and whether it holds synthetic data.
+
+    An explicit ``data_dir`` wins; otherwise real extracts in ``data/raw/registers`` if any
+    year is there; otherwise the synthetic default in ``data/synthetic/registers``.
+    """
+    if data_dir is not None:
+        path = Path(data_dir)
+        if not path.is_dir():
+            raise DataNotFoundError(f"Data folder {path} does not exist.")
+        return path, _is_synthetic(path)
+    if years_in(REGISTERS_DIR):
+        return REGISTERS_DIR, False
+    return SYNTHETIC_DIR / "registers", True
+
+
+def _is_synthetic(path: Path) -> bool:
+    return (path / "SYNTHETIC").exists() or (path.parent / "SYNTHETIC").exists()
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Parameters of one run, validated on creation.
+
+    Attributes
+    ----------
+    year : reporting year
+    period : ``H1`` (status 30 June) or ``year`` (status 31 December)
+    data_dir : folder of register extracts, one sub-folder per year
+    output_dir : where processed outputs are written (``<output_dir>/<year>/<period>/``)
+    synthetic : whether ``data_dir`` holds the synthetic default data
+    """
+
+    year: int
+    period: str
+    data_dir: Path
+    output_dir: Path
+    synthetic: bool
+
+    @classmethod
+    def create(
+        cls,
+        year: int,
+        period: str = "year",
+        data_dir: Path | None = None,
+        output_dir: Path | None = None,
+        require_data: bool = True,
+    ) -> RunConfig:
+        """Build and validate a run configuration before any work starts."""
+        if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+            raise ConfigError(f"Year must be a whole number between 1990 and 2100, got {year!r}.")
+        check_period(period)
+        directory, synthetic = register_dir(data_dir)
+        if require_data:
+            check_year_has_data(year, directory)
+        return cls(
+            year=year,
+            period=period,
+            data_dir=directory,
+            output_dir=Path(output_dir) if output_dir else PROCESSED_DIR,
+            synthetic=synthetic,
+        )
+
+    @property
+    def reference_date(self) -> dt.date:
+        return reference_date(self.year, self.period)
+
+    @property
+    def out(self) -> Path:
+        """Output folder of this year and period."""
+        return self.output_dir / str(self.year) / self.period
+
+
+def check_year_has_data(year: int, directory: Path) -> None:
+    """Raise :class:`DataNotFoundError` listing the years that exist when ``year`` has no data."""
+    if year in years_in(directory):
+        return
+    existing = years_in(directory)
+    listed = ", ".join(map(str, existing)) if existing else "none"
+    hint = ""
+    if directory.name == "registers" and directory.parent == SYNTHETIC_DIR:
+        hint = " Generate the synthetic default with `imdi synth` or run `make book`."
+    raise DataNotFoundError(
+        f"No data for {year} in {directory}. Years that exist: {listed}.{hint}"
+    )
+
+
+def parse_years(text: str) -> list[int]:
+    """Parse ``2022``, ``2020-2022`` or ``2019,2021`` into a sorted list of years."""
+    years: set[int] = set()
+    try:
+        for part in str(text).split(","):
+            part = part.strip()
+            if "-" in part:
+                first, last = (int(x) for x in part.split("-", 1))
+                if last < first:
+                    raise ConfigError(f"Year range {part!r} runs backwards.")
+                years.update(range(first, last + 1))
+            elif part:
+                years.add(int(part))
+    except ValueError as exc:
+        raise ConfigError(f"Cannot read years from {text!r}: write 2022, 2020-2022 or 2020,2022.") from exc
+    if not years:
+        raise ConfigError("No years given.")
+    return sorted(years)

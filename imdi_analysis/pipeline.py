@@ -1,0 +1,284 @@
+"""The yearly run: validate data, execute notebooks with papermill (cached), build the book.
+
+``run()`` reads as the table of contents of a run. A notebook is re-executed only when its
+source, its parameters, the checksums of the files it reads (declared in ``book/runs.yml``) or
+the package's code changed; ``force=True`` re-executes all. Independent notebooks run in
+parallel processes with ``jobs > 1``. A failing notebook fails the run naming the notebook, the
+cell and the error, and the last good book stays in place.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from imdi_analysis import book
+from imdi_analysis.config import (
+    BOOK_BUILD_DIR,
+    LETTER_DIR,
+    PROCESSED_DIR,
+    REFERENCE_DIR,
+    REPO_ROOT,
+    RUNS_FILE,
+    SYNTHETIC_DIR,
+    SYNTHETIC_SEED,
+    SYNTHETIC_YEARS,
+    check_period,
+    check_year_has_data,
+    register_dir,
+    years_in,
+)
+from imdi_analysis.errors import PipelineError
+from imdi_analysis.manifest import build_manifest, code_fingerprint, hash_files, sha256_file
+from imdi_analysis.runs import NotebookRun, load_runs, plan
+from imdi_analysis.tabular import write_atomic
+
+KERNEL = "python3"
+LOCK_NAME = ".run.lock"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a run produced."""
+
+    index_html: Path
+    executed: list[str]
+    cached: list[str]
+    manifest: dict[str, Any]
+
+
+def run(
+    years: list[int],
+    periods: list[str],
+    data_dir: Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    threshold: int | None = None,
+    runs_file: Path = RUNS_FILE,
+    build_dir: Path = BOOK_BUILD_DIR,
+) -> RunResult:
+    """Validate, execute the notebooks of ``runs_file`` for ``years`` × ``periods``, build the book."""
+    for period in periods:
+        check_period(period)
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with run_lock(build_dir):
+        registers, synthetic = prepare_registers(data_dir)
+        for year in years:
+            check_year_has_data(year, registers)
+        validate_registers(years, registers)
+        runs = plan(load_runs(runs_file), years, periods, years_in(LETTER_DIR),
+                    str(registers), threshold)
+        inputs = {run.name: run_inputs(run, registers) for run in runs}
+        executed, outcome = execute_all(runs, inputs, build_dir / "executed", jobs, force)
+        manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)
+        index = publish_book(runs, executed, manifest, build_dir)
+    return RunResult(index, sorted(k for k, v in outcome.items() if not v),
+                     sorted(k for k, v in outcome.items() if v), manifest)
+
+
+@contextmanager
+def run_lock(build_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock for the run; a second concurrent run refuses with a clear message."""
+    path = build_dir / LOCK_NAME
+    handle = open(path, "a+")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "unknown"
+        handle.close()
+        raise PipelineError(
+            f"Another run is in progress (process {holder}, lock {path}). Wait for it to finish and try again."
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
+    """The register folder to use; generates the synthetic default when it is used and missing."""
+    registers, synthetic = register_dir(data_dir)
+    if data_dir is None and synthetic and not years_in(registers):
+        from imdi_analysis.synth import generate
+
+        first, last = SYNTHETIC_YEARS
+        generate(list(range(first, last + 1)), seed=SYNTHETIC_SEED, scale=1.0, out_dir=registers)
+    return registers, synthetic
+
+
+def validate_registers(years: list[int], registers: Path) -> None:
+    """Validate every source of every year before any notebook runs; raise on the first failing year."""
+    from imdi_analysis.sources.processing import validate_year
+
+    for year in years:
+        validate_year(year, registers).raise_for_errors()
+
+
+def run_inputs(run: NotebookRun, registers: Path) -> dict[str, str]:
+    """``{path: sha256}`` of the files a notebook run reads, from the globs in ``runs.yml``."""
+    files: list[Path] = []
+    for pattern in run.reads:
+        root, _, rest = pattern.partition("/")
+        base = {"letter": LETTER_DIR, "registers": registers, "reference": REFERENCE_DIR}.get(root)
+        if base is None:
+            base, rest = REPO_ROOT, pattern
+        files.extend(p for p in base.glob(rest) if p.is_file())
+    return hash_files(files)
+
+
+def cache_key(run: NotebookRun, inputs: dict[str, str], code: str) -> str:
+    """Hash of everything that can change a notebook's output."""
+    payload = {
+        "notebook": sha256_file(run.entry.path),
+        "parameters": run.parameters,
+        "inputs": inputs,
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def execute_all(
+    runs: list[NotebookRun], inputs: dict[str, dict[str, str]], cache_dir: Path, jobs: int, force: bool
+) -> tuple[dict[str, Path], dict[str, bool]]:
+    """Execute stale notebooks (in parallel when ``jobs > 1``); return paths and whether each was cached."""
+    code = code_fingerprint()
+    executed: dict[str, Path] = {}
+    outcome: dict[str, bool] = {}
+    todo: list[tuple[NotebookRun, Path, str]] = []
+    for run in runs:
+        target = cache_dir / run.relpath
+        key = cache_key(run, inputs[run.name], code)
+        executed[run.name] = target
+        if not force and target.is_file() and key_file(target).is_file() and key_file(target).read_text() == key:
+            outcome[run.name] = True
+        else:
+            todo.append((run, target, key))
+    failures: list[str] = []
+    with tqdm(total=len(todo), desc="Notatbøker", unit="nb", disable=not todo) as progress:
+        if jobs <= 1:
+            for run, target, key in todo:
+                failures += finish(run, target, key, execute_notebook(job_args(run, target, show_cells=True)),
+                                   outcome, progress)
+        else:
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+                futures = {pool.submit(execute_notebook, job_args(run, target, False)): (run, target, key)
+                           for run, target, key in todo}
+                for future in as_completed(futures):
+                    run, target, key = futures[future]
+                    failures += finish(run, target, key, future.result(), outcome, progress)
+    if failures:
+        raise PipelineError("\n".join(failures) + "\nThe previous book is unchanged.")
+    return executed, outcome
+
+
+def job_args(run: NotebookRun, target: Path, show_cells: bool) -> dict[str, Any]:
+    return {"name": run.name, "input": str(run.entry.path), "output": str(target),
+            "parameters": run.parameters, "progress": show_cells}
+
+
+def finish(run: NotebookRun, target: Path, key: str, result: dict[str, Any],
+           outcome: dict[str, bool], progress: tqdm) -> list[str]:
+    """Record one execution; return a failure message or nothing."""
+    progress.update(1)
+    progress.set_postfix_str(run.name)
+    if result["ok"]:
+        write_atomic(key_file(target), key)
+        outcome[run.name] = False
+        return []
+    return [result["message"]]
+
+
+def key_file(target: Path) -> Path:
+    return target.with_name(target.name + ".key")
+
+
+def execute_notebook(args: dict[str, Any]) -> dict[str, Any]:
+    """Execute one notebook with papermill into a temporary file; move it into place on success.
+
+    Runs in a worker process, so it returns a plain dict instead of raising.
+    """
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    target = Path(args["output"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.running.ipynb")
+    failed = target.with_name(f"{target.stem}.failed.ipynb")
+    try:
+        pm.execute_notebook(args["input"], str(tmp), parameters=args["parameters"], kernel_name=KERNEL,
+                            progress_bar=args["progress"], cwd=str(REPO_ROOT), log_output=False)
+    except PapermillExecutionError as exc:
+        tmp.replace(failed)
+        return {"ok": False, "message": (
+            f"Notebook {args['name']} ({args['input']}) failed in cell {exc.cell_index + 1} "
+            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}. "
+            f"Executed notebook with the error: {failed}")}
+    except Exception as exc:  # kernel death, missing kernel, bad notebook file
+        if tmp.exists():
+            tmp.replace(failed)
+        return {"ok": False, "message": f"Notebook {args['name']} ({args['input']}) could not run: "
+                f"{type(exc).__name__}: {exc}"}
+    tmp.replace(target)
+    if failed.exists():
+        failed.unlink()
+    return {"ok": True}
+
+
+def run_manifest(runs: list[NotebookRun], inputs: dict[str, dict[str, str]], outcome: dict[str, bool],
+                 years: list[int], periods: list[str], threshold: int | None, synthetic: bool,
+                 registers: Path) -> dict[str, Any]:
+    """The run's manifest: every input with SHA-256, notebooks with parameters, code and time."""
+    all_inputs: dict[str, str] = {}
+    for files in inputs.values():
+        all_inputs.update(files)
+    notebooks = {run.name: {"parameters": run.parameters, "cached": outcome[run.name],
+                            "inputs": inputs[run.name]} for run in runs}
+    parameters = {"years": years, "periods": periods, "threshold": threshold, "data": str(registers)}
+    return build_manifest(all_inputs, parameters, synthetic=synthetic, notebooks=notebooks)
+
+
+def appendix_downloads(runs: list[NotebookRun]) -> list[tuple[Path, Path]]:
+    """Published appendix files to copy into the book: (source, path under the book's root)."""
+    pairs: list[tuple[Path, Path]] = []
+    for year, period in sorted({(r.year, r.period) for r in runs if r.period is not None}):
+        folder = PROCESSED_DIR / str(year) / period / "appendix"
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.suffix in {".csv", ".xlsx", ".json"}:
+                    pairs.append((path, Path("downloads") / str(year) / period / path.name))
+    return pairs
+
+
+def publish_book(runs: list[NotebookRun], executed: dict[str, Path], manifest: dict[str, Any],
+                 build_dir: Path) -> Path:
+    """Assemble and build the book in a staging folder, then swap it into ``build_dir/html``."""
+    staging = build_dir / f".staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    src = book.assemble_source(staging, runs, executed, manifest, appendix_downloads(runs))
+    html = book.build_html(src, staging)  # on failure the staging folder is kept for its log
+    book.swap_into_place(html, build_dir / "html")
+    write_atomic(build_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False))
+    shutil.rmtree(staging, ignore_errors=True)
+    return build_dir / "html" / "index.html"
+
+
+__all__ = ["run", "RunResult", "SYNTHETIC_DIR"]
