@@ -66,8 +66,9 @@ def assemble_source(
     (src / "om-kjoringen.md").write_text(manifest_markdown(manifest), encoding="utf-8")
     write_period_pages(src, runs)
     (src / "index.md").write_text(front_page(runs, manifest), encoding="utf-8")
-    (src / "_toc.yml").write_text(yaml.safe_dump(table_of_contents(runs), allow_unicode=True, sort_keys=False),
-                                  encoding="utf-8")
+    (src / "_toc.yml").write_text(
+        yaml.safe_dump(table_of_contents(runs), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     return src
 
 
@@ -77,8 +78,14 @@ def write_published_notebook(
     """Copy an executed notebook into the book, with a synthetic-data notice and a provenance footer."""
     nb = nbformat.read(source, as_version=4)
     if synthetic:
-        first_heading = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
-                              and c.source.lstrip().startswith("#")), -1)
+        first_heading = next(
+            (
+                i
+                for i, c in enumerate(nb.cells)
+                if c.cell_type == "markdown" and c.source.lstrip().startswith("#")
+            ),
+            -1,
+        )
         nb.cells.insert(first_heading + 1, nbformat.v4.new_markdown_cell(SYNTHETIC_NOTICE))
     nb.cells.append(nbformat.v4.new_markdown_cell(provenance_footer(run, manifest)))
     nbformat.write(nb, target)
@@ -88,8 +95,10 @@ def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
     """Norwegian provenance block ending every page: inputs, commit, version, parameters."""
     inputs = manifest.get("notebooks", {}).get(run.name, {}).get("inputs", {})
     params = ", ".join(f"`{k} = {v!r}`" for k, v in run.parameters.items()) or "ingen"
-    rows = "\n".join(f"<tr><td><code>{name}</code></td><td><code>{digest}</code></td></tr>"
-                     for name, digest in sorted(inputs.items()))
+    rows = "\n".join(
+        f"<tr><td><code>{name}</code></td><td><code>{digest}</code></td></tr>"
+        for name, digest in sorted(inputs.items())
+    )
     return (
         "---\n\n"
         "**Sporbarhet.** "
@@ -120,9 +129,15 @@ def write_period_pages(src: Path, runs: list[NotebookRun]) -> None:
     """An introduction page per year and period listing its chapters."""
     _years, by_period = sections(runs)
     for (year, period), period_runs in by_period.items():
-        lines = [f"# {period_title(year, period)}", "",
-                 f"Status per {'30. juni' if period == 'H1' else '31. desember'} {year} "
-                 f"({PERIOD_LABELS[period].lower()}).", "", "Kapitler:", ""]
+        lines = [
+            f"# {period_title(year, period)}",
+            "",
+            f"Status per {'30. juni' if period == 'H1' else '31. desember'} {year} "
+            f"({PERIOD_LABELS[period].lower()}).",
+            "",
+            "Kapitler:",
+            "",
+        ]
         lines += [f"- [{r.title}]({r.relpath.name})" for r in period_runs]
         page = src / str(year) / period / "index.md"
         page.parent.mkdir(parents=True, exist_ok=True)
@@ -137,10 +152,12 @@ def table_of_contents(runs: list[NotebookRun]) -> dict[str, Any]:
         chapters = [{"file": _stem(r.relpath)} for r in runs if r.year == year and r.period is None]
         for period in ("year", "H1"):
             if (year, period) in by_period:
-                chapters.append({
-                    "file": f"{year}/{period}/index",
-                    "sections": [{"file": _stem(r.relpath)} for r in by_period[(year, period)]],
-                })
+                chapters.append(
+                    {
+                        "file": f"{year}/{period}/index",
+                        "sections": [{"file": _stem(r.relpath)} for r in by_period[(year, period)]],
+                    }
+                )
         parts.append({"caption": str(year), "chapters": chapters})
     across = [{"file": _stem(r.relpath)} for r in runs if r.year is None]
     if across:
@@ -209,17 +226,25 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any]) -> str:
         lines.append("")
         lines += [f"- [{r.title}]({_stem(r.relpath)}.ipynb)" for r in across]
         lines.append("")
-    lines += ["Tabeller kan lastes ned som CSV og Excel fra kapitlene om statistikkvedlegget. "
-              "Tegnforklaring: `:` vises ikke av hensyn til personvern, `..` tallgrunnlag mangler, "
-              "`.` tall kan ikke forekomme, `-` null.", ""]
+    lines += [
+        "Tabeller kan lastes ned som CSV og Excel fra kapitlene om statistikkvedlegget. "
+        "Tegnforklaring: `:` vises ikke av hensyn til personvern, `..` tallgrunnlag mangler, "
+        "`.` tall kan ikke forekomme, `-` null.",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def build_html(src: Path, staging: Path) -> Path:
     """Run ``jupyter-book build`` on ``src``; return the HTML folder or raise :class:`PipelineError`."""
     executable = Path(sys.executable).parent / "jupyter-book"
-    command = [str(executable) if executable.exists() else "jupyter-book", "build", str(src),
-               "--path-output", str(staging / "out")]
+    command = [
+        str(executable) if executable.exists() else "jupyter-book",
+        "build",
+        str(src),
+        "--path-output",
+        str(staging / "out"),
+    ]
     env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     result = subprocess.run(command, capture_output=True, text=True, env=env)
     (staging / BUILD_LOG).write_text(result.stdout + result.stderr, encoding="utf-8")

@@ -147,9 +147,7 @@ def check_year_has_data(year: int, directory: Path) -> None:
     hint = ""
     if directory.name == "registers" and directory.parent == SYNTHETIC_DIR:
         hint = " Generate the synthetic default with `imdi synth` or run `make book`."
-    raise DataNotFoundError(
-        f"No data for {year} in {directory}. Years that exist: {listed}.{hint}"
-    )
+    raise DataNotFoundError(f"No data for {year} in {directory}. Years that exist: {listed}.{hint}")
 
 
 def parse_years(text: str) -> list[int]:

@@ -60,11 +60,20 @@ def git_commit() -> str:
     """The repository's HEAD commit, with ``-dirty`` when tracked files changed; ``unknown`` outside git."""
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=10
+            ["git", "rev-parse", "HEAD"],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=REPO_ROOT, capture_output=True, text=True, check=True, timeout=10,
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=10,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -117,8 +126,15 @@ def manifest_markdown(manifest: dict[str, Any]) -> str:
             done = "hentet fra hurtigbuffer" if info.get("cached") else "kjørt"
             params_text = ", ".join(f"{k}={v}" for k, v in info.get("parameters", {}).items())
             lines.append(f"| {name} | {params_text} | {done} |")
-    lines += ["", "## Inndata", "", f"{len(manifest.get('inputs', {}))} filer.", "",
-              "| Fil | SHA-256 |", "|---|---|"]
+    lines += [
+        "",
+        "## Inndata",
+        "",
+        f"{len(manifest.get('inputs', {}))} filer.",
+        "",
+        "| Fil | SHA-256 |",
+        "|---|---|",
+    ]
     for name, digest in sorted(manifest.get("inputs", {}).items()):
         lines.append(f"| `{name}` | `{digest}` |")
     return "\n".join(lines) + "\n"

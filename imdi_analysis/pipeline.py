@@ -28,6 +28,7 @@ from imdi_analysis import book
 from imdi_analysis.config import (
     BOOK_BUILD_DIR,
     LETTER_DIR,
+    NOTEBOOKS_DIR,
     PROCESSED_DIR,
     REFERENCE_DIR,
     REPO_ROOT,
@@ -68,6 +69,8 @@ def run(
     threshold: int | None = None,
     runs_file: Path = RUNS_FILE,
     build_dir: Path = BOOK_BUILD_DIR,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    validate: bool = True,
 ) -> RunResult:
     """Validate, execute the notebooks of ``runs_file`` for ``years`` × ``periods``, build the book."""
     for period in periods:
@@ -77,22 +80,33 @@ def run(
         registers, synthetic = prepare_registers(data_dir)
         for year in years:
             check_year_has_data(year, registers)
-        validate_registers(years, registers)
-        runs = plan(load_runs(runs_file), years, periods, years_in(LETTER_DIR),
-                    str(registers), threshold)
+        if validate:
+            validate_registers(years, registers)
+        runs = plan(
+            load_runs(runs_file, notebooks_dir),
+            years,
+            periods,
+            years_in(LETTER_DIR),
+            str(registers),
+            threshold,
+        )
         inputs = {run.name: run_inputs(run, registers) for run in runs}
         executed, outcome = execute_all(runs, inputs, build_dir / "executed", jobs, force)
         manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)
         index = publish_book(runs, executed, manifest, build_dir)
-    return RunResult(index, sorted(k for k, v in outcome.items() if not v),
-                     sorted(k for k, v in outcome.items() if v), manifest)
+    return RunResult(
+        index,
+        sorted(k for k, v in outcome.items() if not v),
+        sorted(k for k, v in outcome.items() if v),
+        manifest,
+    )
 
 
 @contextmanager
 def run_lock(build_dir: Path) -> Iterator[None]:
     """Hold an exclusive lock for the run; a second concurrent run refuses with a clear message."""
     path = build_dir / LOCK_NAME
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole run, closed in finally
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -167,7 +181,12 @@ def execute_all(
         target = cache_dir / run.relpath
         key = cache_key(run, inputs[run.name], code)
         executed[run.name] = target
-        if not force and target.is_file() and key_file(target).is_file() and key_file(target).read_text() == key:
+        if (
+            not force
+            and target.is_file()
+            and key_file(target).is_file()
+            and key_file(target).read_text() == key
+        ):
             outcome[run.name] = True
         else:
             todo.append((run, target, key))
@@ -175,12 +194,20 @@ def execute_all(
     with tqdm(total=len(todo), desc="Notatbøker", unit="nb", disable=not todo) as progress:
         if jobs <= 1:
             for run, target, key in todo:
-                failures += finish(run, target, key, execute_notebook(job_args(run, target, show_cells=True)),
-                                   outcome, progress)
+                failures += finish(
+                    run,
+                    target,
+                    key,
+                    execute_notebook(job_args(run, target, show_cells=True)),
+                    outcome,
+                    progress,
+                )
         else:
             with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-                futures = {pool.submit(execute_notebook, job_args(run, target, False)): (run, target, key)
-                           for run, target, key in todo}
+                futures = {
+                    pool.submit(execute_notebook, job_args(run, target, False)): (run, target, key)
+                    for run, target, key in todo
+                }
                 for future in as_completed(futures):
                     run, target, key = futures[future]
                     failures += finish(run, target, key, future.result(), outcome, progress)
@@ -190,12 +217,18 @@ def execute_all(
 
 
 def job_args(run: NotebookRun, target: Path, show_cells: bool) -> dict[str, Any]:
-    return {"name": run.name, "input": str(run.entry.path), "output": str(target),
-            "parameters": run.parameters, "progress": show_cells}
+    return {
+        "name": run.name,
+        "input": str(run.entry.path),
+        "output": str(target),
+        "parameters": run.parameters,
+        "progress": show_cells,
+    }
 
 
-def finish(run: NotebookRun, target: Path, key: str, result: dict[str, Any],
-           outcome: dict[str, bool], progress: tqdm) -> list[str]:
+def finish(
+    run: NotebookRun, target: Path, key: str, result: dict[str, Any], outcome: dict[str, bool], progress: tqdm
+) -> list[str]:
     """Record one execution; return a failure message or nothing."""
     progress.update(1)
     progress.set_postfix_str(run.name)
@@ -223,34 +256,74 @@ def execute_notebook(args: dict[str, Any]) -> dict[str, Any]:
     tmp = target.with_name(f".{target.stem}.running.ipynb")
     failed = target.with_name(f"{target.stem}.failed.ipynb")
     try:
-        pm.execute_notebook(args["input"], str(tmp), parameters=args["parameters"], kernel_name=KERNEL,
-                            progress_bar=args["progress"], cwd=str(REPO_ROOT), log_output=False)
+        pm.execute_notebook(
+            args["input"],
+            str(tmp),
+            parameters=args["parameters"],
+            kernel_name=KERNEL,
+            progress_bar=args["progress"],
+            cwd=str(REPO_ROOT),
+            log_output=False,
+        )
     except PapermillExecutionError as exc:
         tmp.replace(failed)
-        return {"ok": False, "message": (
-            f"Notebook {args['name']} ({args['input']}) failed in cell {exc.cell_index + 1} "
-            f"(execution count {exc.exec_count}): {exc.ename}: {exc.evalue}. "
-            f"Executed notebook with the error: {failed}")}
+        number = source_code_cell_number(failed, exc.cell_index)
+        first_line = (exc.source or "").strip().splitlines()[0][:80] if exc.source else ""
+        return {
+            "ok": False,
+            "message": (
+                f"Notebook {args['name']} ({args['input']}) failed in code cell {number} "
+                f"(`{first_line}`): {exc.ename}: {exc.evalue}. "
+                f"Executed notebook with the error: {failed}"
+            ),
+        }
     except Exception as exc:  # kernel death, missing kernel, bad notebook file
         if tmp.exists():
             tmp.replace(failed)
-        return {"ok": False, "message": f"Notebook {args['name']} ({args['input']}) could not run: "
-                f"{type(exc).__name__}: {exc}"}
+        return {
+            "ok": False,
+            "message": f"Notebook {args['name']} ({args['input']}) could not run: "
+            f"{type(exc).__name__}: {exc}",
+        }
     tmp.replace(target)
     if failed.exists():
         failed.unlink()
     return {"ok": True}
 
 
-def run_manifest(runs: list[NotebookRun], inputs: dict[str, dict[str, str]], outcome: dict[str, bool],
-                 years: list[int], periods: list[str], threshold: int | None, synthetic: bool,
-                 registers: Path) -> dict[str, Any]:
+def source_code_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based number of a code cell in the source notebook (papermill's injected cell not counted)."""
+    import nbformat
+
+    code = [
+        c
+        for c in nbformat.read(executed, as_version=4).cells
+        if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])
+    ]
+    for number, cell in enumerate(code, start=1):
+        if any(out.get("output_type") == "error" for out in cell.get("outputs", [])):
+            return number
+    return cell_index + 1
+
+
+def run_manifest(
+    runs: list[NotebookRun],
+    inputs: dict[str, dict[str, str]],
+    outcome: dict[str, bool],
+    years: list[int],
+    periods: list[str],
+    threshold: int | None,
+    synthetic: bool,
+    registers: Path,
+) -> dict[str, Any]:
     """The run's manifest: every input with SHA-256, notebooks with parameters, code and time."""
     all_inputs: dict[str, str] = {}
     for files in inputs.values():
         all_inputs.update(files)
-    notebooks = {run.name: {"parameters": run.parameters, "cached": outcome[run.name],
-                            "inputs": inputs[run.name]} for run in runs}
+    notebooks = {
+        run.name: {"parameters": run.parameters, "cached": outcome[run.name], "inputs": inputs[run.name]}
+        for run in runs
+    }
     parameters = {"years": years, "periods": periods, "threshold": threshold, "data": str(registers)}
     return build_manifest(all_inputs, parameters, synthetic=synthetic, notebooks=notebooks)
 
@@ -267,8 +340,9 @@ def appendix_downloads(runs: list[NotebookRun]) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def publish_book(runs: list[NotebookRun], executed: dict[str, Path], manifest: dict[str, Any],
-                 build_dir: Path) -> Path:
+def publish_book(
+    runs: list[NotebookRun], executed: dict[str, Path], manifest: dict[str, Any], build_dir: Path
+) -> Path:
     """Assemble and build the book in a staging folder, then swap it into ``build_dir/html``."""
     staging = build_dir / f".staging-{os.getpid()}"
     if staging.exists():
@@ -276,9 +350,11 @@ def publish_book(runs: list[NotebookRun], executed: dict[str, Path], manifest: d
     src = book.assemble_source(staging, runs, executed, manifest, appendix_downloads(runs))
     html = book.build_html(src, staging)  # on failure the staging folder is kept for its log
     book.swap_into_place(html, build_dir / "html")
-    write_atomic(build_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False))
+    write_atomic(
+        build_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
+    )
     shutil.rmtree(staging, ignore_errors=True)
     return build_dir / "html" / "index.html"
 
 
-__all__ = ["run", "RunResult", "SYNTHETIC_DIR"]
+__all__ = ["SYNTHETIC_DIR", "RunResult", "run"]

@@ -42,10 +42,11 @@ class RunEntry:
     reads: tuple[str, ...] = ()
     parameters: dict[str, Any] = field(default_factory=dict)
     periods: tuple[str, ...] = ("H1", "year")
+    notebooks_dir: Path = NOTEBOOKS_DIR
 
     @property
     def path(self) -> Path:
-        return NOTEBOOKS_DIR / f"{self.notebook}.ipynb"
+        return self.notebooks_dir / f"{self.notebook}.ipynb"
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class NotebookRun:
         return fill(self.entry.title, {"year": self.year, "period": self.period})
 
 
-def load_runs(path: Path = RUNS_FILE) -> list[RunEntry]:
+def load_runs(path: Path = RUNS_FILE, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[RunEntry]:
     """Read and check ``runs.yml``; raise :class:`ConfigError` naming the entry and key on problems."""
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -89,10 +90,10 @@ def load_runs(path: Path = RUNS_FILE) -> list[RunEntry]:
         raise ConfigError(f"{path}: cannot read the run file ({exc}).") from exc
     if not isinstance(raw, dict) or not isinstance(raw.get("runs"), list):
         raise ConfigError(f"{path}: expected a mapping with a 'runs' list.")
-    return [parse_entry(item, i, path) for i, item in enumerate(raw["runs"], start=1)]
+    return [parse_entry(item, i, path, notebooks_dir) for i, item in enumerate(raw["runs"], start=1)]
 
 
-def parse_entry(item: dict, number: int, path: Path) -> RunEntry:
+def parse_entry(item: dict, number: int, path: Path, notebooks_dir: Path = NOTEBOOKS_DIR) -> RunEntry:
     """One ``runs`` item as a :class:`RunEntry`."""
     where = f"{path}, entry {number}"
     if not isinstance(item, dict) or "notebook" not in item:
@@ -112,6 +113,7 @@ def parse_entry(item: dict, number: int, path: Path) -> RunEntry:
         reads=tuple(item.get("reads", ())),
         parameters=dict(item.get("parameters", {})),
         periods=tuple(item.get("periods", ("H1", "year"))),
+        notebooks_dir=notebooks_dir,
     )
     if not entry.path.is_file():
         raise ConfigError(f"{where}: notebook {entry.path} does not exist.")
@@ -187,8 +189,13 @@ def plan(
         for year, period in scope_keys(entry, years, periods):
             if entry.needs_letter and year is not None and year not in letter_years:
                 continue
-            values = {"year": year, "period": period, "years": years_text, "data_dir": data_dir,
-                      "threshold": threshold}
+            values = {
+                "year": year,
+                "period": period,
+                "years": years_text,
+                "data_dir": data_dir,
+                "threshold": threshold,
+            }
             params = {k: fill(v, values) for k, v in entry.parameters.items()}
             params = {k: v for k, v in params.items() if v is not None}
             reads = tuple(fill(r, values) for r in entry.reads)

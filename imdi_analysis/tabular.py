@@ -12,7 +12,6 @@ import csv
 import io
 from pathlib import Path
 
-
 import pandas as pd
 import pandera.pandas as pa
 
@@ -64,11 +63,17 @@ def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.
     sep = sniff_separator(header, path)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
             quoting=csv.QUOTE_MINIMAL,
         )
     except pd.errors.ParserError as exc:
-        raise DataValidationError(f"{path}: the CSV cannot be parsed ({exc}). Check quoting and separators.") from exc
+        raise DataValidationError(
+            f"{path}: the CSV cannot be parsed ({exc}). Check quoting and separators."
+        ) from exc
     frame.columns = [str(c).strip() for c in frame.columns]
     if sep == ";" and schema is not None:
         frame = fix_decimal_comma(frame, schema)
@@ -108,8 +113,9 @@ def failure_report(cases: pd.DataFrame, frame: pd.DataFrame, path: str) -> pd.Da
         {
             "file": path,
             "column": column.fillna("").astype(str),
-            "check": check.str.replace("column_in_schema", "column not in schema (extra column)")
-            .str.replace("column_in_dataframe", "column missing from file"),
+            "check": check.str.replace("column_in_schema", "column not in schema (extra column)").str.replace(
+                "column_in_dataframe", "column missing from file"
+            ),
             "row": [position.get(i) if i is not None and not _isna(i) else None for i in cases["index"]],
             "value": value,
         }
@@ -137,7 +143,7 @@ def format_report(report: pd.DataFrame) -> str:
         where = f"column {column!r}" if column else "table"
         shown = group.head(MAX_VALUES_IN_MESSAGE)
         cells = ", ".join(
-            (f"row {r}: {v!r}" if not pd.isna(r) else repr(v)) for r, v in zip(shown["row"], shown["value"])
+            (f"row {r}: {v!r}" if not pd.isna(r) else repr(v)) for r, v in zip(shown["row"], shown["value"], strict=False)
         )
         more = f" … and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
         lines.append(f"- {file}, {where}, check {check}: {len(group)} failing ({cells}{more})")
@@ -174,11 +180,11 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
 
 
 __all__ = [
-    "read_table",
-    "validate",
-    "load_validated",
     "failure_report",
     "format_report",
+    "load_validated",
+    "read_table",
+    "validate",
     "write_atomic",
     "write_csv_atomic",
     "write_parquet_atomic",

@@ -31,8 +31,11 @@ def test_python_dash_m_runs_the_cli():
 
 
 def test_imdi_error_is_printed_without_traceback_and_exits_non_zero():
-    result = subprocess.run([sys.executable, "-m", "imdi_analysis", "run", "--year", "2022", "--years", "2021"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "imdi_analysis", "run", "--year", "2022", "--years", "2021"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert "error:" in result.stderr
     assert "Traceback" not in result.stderr

@@ -37,8 +37,10 @@ def test_notebook_is_thin_and_stripped(path: Path):
 
 def test_lint_catches_a_def_and_a_missing_parameters_cell(tmp_path: Path):
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("import sys\nsys.path.insert(0, '..')"),
-                nbformat.v4.new_code_cell("def f():\n    return 1")]
+    nb.cells = [
+        nbformat.v4.new_code_cell("import sys\nsys.path.insert(0, '..')"),
+        nbformat.v4.new_code_cell("def f():\n    return 1"),
+    ]
     path = tmp_path / "bad.ipynb"
     nbformat.write(nb, path)
     problems = lint_notebook(path)

@@ -13,16 +13,33 @@ from imdi_analysis.config import PERIODS, parse_years
 @click.command("run")
 @click.option("--year", type=int, default=None, help="Reporting year, e.g. 2022.")
 @click.option("--years", "years_text", default=None, help="Several years: 2020-2022 or 2020,2022.")
-@click.option("--period", type=click.Choice([*PERIODS, "both"]), default="year", show_default=True,
-              help="H1 = half-year report (30 June), year = annual report (31 December), both.")
+@click.option(
+    "--period",
+    type=click.Choice([*PERIODS, "both"]),
+    default="year",
+    show_default=True,
+    help="H1 = half-year report (30 June), year = annual report (31 December), both.",
+)
 @data_option
-@click.option("--jobs", type=click.IntRange(1, 16), default=1, show_default=True,
-              help="Notebooks executed in parallel.")
+@click.option(
+    "--jobs", type=click.IntRange(1, 16), default=1, show_default=True, help="Notebooks executed in parallel."
+)
 @click.option("--force", is_flag=True, help="Re-execute every notebook, ignoring the cache.")
-@click.option("--threshold", type=click.IntRange(1, 100), default=None,
-              help="Suppress counts below this number in published tables (default: the package default).")
-def run_command(year: int | None, years_text: str | None, period: str, data_dir: Path | None, jobs: int,
-                force: bool, threshold: int | None) -> None:
+@click.option(
+    "--threshold",
+    type=click.IntRange(1, 100),
+    default=None,
+    help="Suppress counts below this number in published tables (default: the package default).",
+)
+def run_command(
+    year: int | None,
+    years_text: str | None,
+    period: str,
+    data_dir: Path | None,
+    jobs: int,
+    force: bool,
+    threshold: int | None,
+) -> None:
     """Validate data, execute the notebooks with papermill and build the Jupyter Book."""
     from imdi_analysis.errors import ConfigError
     from imdi_analysis.pipeline import run

@@ -1,0 +1,105 @@
+"""The run: execution, cache, book build, failure handling and locking (on tiny notebooks)."""
+
+from __future__ import annotations
+
+import fcntl
+from pathlib import Path
+
+import pytest
+
+from imdi_analysis.errors import ConfigError, PipelineError
+from imdi_analysis.pipeline import LOCK_NAME, run
+
+PIPELINE = Path(__file__).parent / "fixtures" / "pipeline"
+NOTEBOOKS = PIPELINE / "notebooks"
+
+
+@pytest.fixture
+def registers(tmp_path: Path) -> Path:
+    root = tmp_path / "registers"
+    for year in (2021, 2022):
+        (root / str(year)).mkdir(parents=True)
+        (root / str(year) / "a.csv").write_text("x\n1\n2\n")
+    (root / "SYNTHETIC").write_text("synthetic\n")
+    return root
+
+
+def run_book(registers: Path, build: Path, runs: str = "runs.yml", **kwargs):
+    return run(
+        [2022],
+        ["year"],
+        data_dir=registers,
+        runs_file=PIPELINE / runs,
+        build_dir=build,
+        notebooks_dir=NOTEBOOKS,
+        validate=False,
+        **kwargs,
+    )
+
+
+@pytest.mark.slow
+def test_run_builds_book_then_reuses_cache_then_reruns_changed_input(
+    registers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr("imdi_analysis.pipeline.code_fingerprint", lambda: "fixed")
+    build = tmp_path / "build"
+    first = run_book(registers, build)
+    assert first.executed == ["hello-2022-year"] and first.cached == []
+    page = (build / "html" / "2022" / "year" / "hello.html").read_text()
+    assert "Rader i 2022: 3" in page
+    assert "Sporbarhet" in page and "registers/2022/a.csv" in page  # provenance footer
+    assert "Syntetiske data" in page  # synthetic notice
+    assert "Om kjøringen" in (build / "html" / "index.html").read_text()
+    assert (build / "html" / "manifest.json").is_file()
+
+    second = run_book(registers, build)
+    assert second.executed == [] and second.cached == ["hello-2022-year"]
+
+    (registers / "2022" / "a.csv").write_text("x\n1\n2\n3\n")
+    third = run_book(registers, build)
+    assert third.executed == ["hello-2022-year"]
+    assert "Rader i 2022: 4" in (build / "html" / "2022" / "year" / "hello.html").read_text()
+
+    forced = run_book(registers, build, force=True)
+    assert forced.executed == ["hello-2022-year"]
+
+    monkeypatch.setattr("imdi_analysis.pipeline.code_fingerprint", lambda: "library changed")
+    assert run_book(registers, build).executed == ["hello-2022-year"]
+
+
+@pytest.mark.slow
+def test_failing_notebook_names_notebook_and_cell_and_keeps_previous_book(registers: Path, tmp_path: Path):
+    build = tmp_path / "build"
+    run_book(registers, build)
+    index = build / "html" / "index.html"
+    before = index.read_bytes()
+    with pytest.raises(PipelineError) as info:
+        run_book(registers, build, runs="runs_failing.yml")
+    message = str(info.value)
+    assert (
+        "fails-2022" in message
+        and "code cell 3" in message
+        and "raise ValueError" in message
+        and "planted failure for 2022" in message
+    )
+    assert "fails.failed.ipynb" in message
+    assert index.read_bytes() == before
+
+
+def test_unknown_parameter_fails_before_any_kernel_with_accepted_list(registers: Path, tmp_path: Path):
+    with pytest.raises(ConfigError, match=r"unknown parameter 'colour'.*accepts: year: int = 2000"):
+        run_book(registers, tmp_path / "build", runs="runs_bad_param.yml")
+
+
+def test_ill_typed_parameter_fails_before_any_kernel(registers: Path, tmp_path: Path):
+    with pytest.raises(ConfigError, match=r"'year' = 'twenty-twenty' is str, expected int"):
+        run_book(registers, tmp_path / "build", runs="runs_bad_type.yml")
+
+
+def test_second_concurrent_run_refuses_with_a_clear_message(registers: Path, tmp_path: Path):
+    build = tmp_path / "build"
+    build.mkdir()
+    with open(build / LOCK_NAME, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(PipelineError, match="Another run is in progress"):
+            run_book(registers, build)
