@@ -8,9 +8,6 @@ display the figure with ``display(fig)`` or ``IPython.display.Image``; :func:`al
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
