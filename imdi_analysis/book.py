@@ -64,8 +64,9 @@ def assemble_source(
         shutil.copy2(source, target)
     write_manifest(manifest, src / "_extra" / "manifest.json")
     (src / "om-kjoringen.md").write_text(manifest_markdown(manifest), encoding="utf-8")
-    write_period_pages(src, runs)
-    (src / "index.md").write_text(front_page(runs, manifest), encoding="utf-8")
+    titles = {run.name: page_title(executed[run.name], run.title) for run in runs}
+    write_period_pages(src, runs, titles)
+    (src / "index.md").write_text(front_page(runs, manifest, titles), encoding="utf-8")
     (src / "_toc.yml").write_text(
         yaml.safe_dump(table_of_contents(runs), allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
@@ -111,6 +112,16 @@ def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
     )
 
 
+def page_title(path: Path, fallback: str) -> str:
+    """The first markdown heading of a notebook, or ``fallback``."""
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
 def sections(runs: list[NotebookRun]) -> tuple[list[int], dict[tuple[int, str], list[NotebookRun]]]:
     """Years in the book (newest first) and the period sections of each year."""
     years = sorted({r.year for r in runs if r.year is not None}, reverse=True)
@@ -125,7 +136,7 @@ def period_title(year: int, period: str) -> str:
     return f"Årsrapport {year}" if period == "year" else f"Halvårsrapport {year}"
 
 
-def write_period_pages(src: Path, runs: list[NotebookRun]) -> None:
+def write_period_pages(src: Path, runs: list[NotebookRun], titles: dict[str, str]) -> None:
     """An introduction page per year and period listing its chapters."""
     _years, by_period = sections(runs)
     for (year, period), period_runs in by_period.items():
@@ -138,7 +149,7 @@ def write_period_pages(src: Path, runs: list[NotebookRun]) -> None:
             "Kapitler:",
             "",
         ]
-        lines += [f"- [{r.title}]({r.relpath.name})" for r in period_runs]
+        lines += [f"- [{titles[r.name]}]({r.relpath.name})" for r in period_runs]
         page = src / str(year) / period / "index.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -171,7 +182,7 @@ def _stem(path: Path) -> str:
     return path.with_suffix("").as_posix()
 
 
-def front_page(runs: list[NotebookRun], manifest: dict[str, Any]) -> str:
+def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[str, str]) -> str:
     """The Norwegian front page: what the book is, its sources, its sections."""
     years, by_period = sections(runs)
     synthetic = bool(manifest.get("synthetic"))
@@ -215,7 +226,7 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any]) -> str:
         lines.append("")
         for run in runs:
             if run.year == year and run.period is None:
-                lines.append(f"- [{run.title}]({_stem(run.relpath)}.ipynb)")
+                lines.append(f"- [{titles[run.name]}]({_stem(run.relpath)}.ipynb)")
         for period in ("year", "H1"):
             if (year, period) in by_period:
                 lines.append(f"- [{period_title(year, period)}]({year}/{period}/index.md)")
@@ -224,7 +235,7 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any]) -> str:
     if across:
         lines.append("**På tvers av år**")
         lines.append("")
-        lines += [f"- [{r.title}]({_stem(r.relpath)}.ipynb)" for r in across]
+        lines += [f"- [{titles[r.name]}]({_stem(r.relpath)}.ipynb)" for r in across]
         lines.append("")
     lines += [
         "Tabeller kan lastes ned som CSV og Excel fra kapitlene om statistikkvedlegget. "

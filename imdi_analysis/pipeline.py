@@ -71,6 +71,7 @@ def run(
     build_dir: Path = BOOK_BUILD_DIR,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     validate: bool = True,
+    output_dir: Path = PROCESSED_DIR,
 ) -> RunResult:
     """Validate, execute the notebooks of ``runs_file`` for ``years`` × ``periods``, build the book."""
     for period in periods:
@@ -93,7 +94,7 @@ def run(
         inputs = {run.name: run_inputs(run, registers) for run in runs}
         executed, outcome = execute_all(runs, inputs, build_dir / "executed", jobs, force)
         manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)
-        index = publish_book(runs, executed, manifest, build_dir)
+        index = publish_book(runs, executed, manifest, build_dir, output_dir)
     return RunResult(
         index,
         sorted(k for k, v in outcome.items() if not v),
@@ -328,11 +329,11 @@ def run_manifest(
     return build_manifest(all_inputs, parameters, synthetic=synthetic, notebooks=notebooks)
 
 
-def appendix_downloads(runs: list[NotebookRun]) -> list[tuple[Path, Path]]:
+def appendix_downloads(runs: list[NotebookRun], output_dir: Path) -> list[tuple[Path, Path]]:
     """Published appendix files to copy into the book: (source, path under the book's root)."""
     pairs: list[tuple[Path, Path]] = []
     for year, period in sorted({(r.year, r.period) for r in runs if r.period is not None}):
-        folder = PROCESSED_DIR / str(year) / period / "appendix"
+        folder = output_dir / str(year) / period / "appendix"
         if folder.is_dir():
             for path in sorted(folder.iterdir()):
                 if path.is_file() and path.suffix in {".csv", ".xlsx", ".json"}:
@@ -341,13 +342,17 @@ def appendix_downloads(runs: list[NotebookRun]) -> list[tuple[Path, Path]]:
 
 
 def publish_book(
-    runs: list[NotebookRun], executed: dict[str, Path], manifest: dict[str, Any], build_dir: Path
+    runs: list[NotebookRun],
+    executed: dict[str, Path],
+    manifest: dict[str, Any],
+    build_dir: Path,
+    output_dir: Path = PROCESSED_DIR,
 ) -> Path:
     """Assemble and build the book in a staging folder, then swap it into ``build_dir/html``."""
     staging = build_dir / f".staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    src = book.assemble_source(staging, runs, executed, manifest, appendix_downloads(runs))
+    src = book.assemble_source(staging, runs, executed, manifest, appendix_downloads(runs, output_dir))
     html = book.build_html(src, staging)  # on failure the staging folder is kept for its log
     book.swap_into_place(html, build_dir / "html")
     write_atomic(

@@ -26,7 +26,7 @@ from imdi_analysis.config import NOTEBOOKS_DIR, RUNS_FILE
 from imdi_analysis.errors import ConfigError
 
 SCOPES = ("year", "year_period", "all")
-PLACEHOLDERS = ("year", "period", "years", "data_dir", "threshold")
+PLACEHOLDERS = ("year", "period", "years", "data_dir", "threshold", "output_dir")
 ENTRY_KEYS = {"notebook", "title", "scope", "needs_letter", "reads", "parameters", "periods", "part"}
 
 
@@ -181,6 +181,7 @@ def plan(
     letter_years: list[int],
     data_dir: str,
     threshold: int | None,
+    output_dir: str = "",
 ) -> list[NotebookRun]:
     """Expand the run file into concrete notebook runs for the selected years and periods."""
     runs: list[NotebookRun] = []
@@ -195,6 +196,7 @@ def plan(
                 "years": years_text,
                 "data_dir": data_dir,
                 "threshold": threshold,
+                "output_dir": output_dir,
             }
             params = {k: fill(v, values) for k, v in entry.parameters.items()}
             params = {k: v for k, v in params.items() if v is not None}
