@@ -27,6 +27,7 @@ from tqdm import tqdm
 from imdi_analysis import book
 from imdi_analysis.config import (
     BOOK_BUILD_DIR,
+    BOOK_DIR,
     LETTER_DIR,
     NOTEBOOKS_DIR,
     PROCESSED_DIR,
@@ -58,6 +59,7 @@ class RunResult:
     executed: list[str]
     cached: list[str]
     manifest: dict[str, Any]
+    book_rebuilt: bool = True
 
 
 def run(
@@ -82,25 +84,24 @@ def run(
         for year in years:
             check_year_has_data(year, registers)
         if validate:
-            validate_registers(years, registers)
-        runs = plan(
-            load_runs(runs_file, notebooks_dir),
-            years,
-            periods,
-            years_in(LETTER_DIR),
-            str(registers),
-            threshold,
-        )
+            validate_registers(registers, build_dir, force)
+        entries = load_runs(runs_file, notebooks_dir)
+        letter_years = years_in(LETTER_DIR)
+        runs = plan(entries, years, periods, letter_years, str(registers), threshold, str(output_dir))
         inputs = {run.name: run_inputs(run, registers) for run in runs}
-        executed, outcome = execute_all(runs, inputs, build_dir / "executed", jobs, force)
+        executed, outcome, keys = execute_all(runs, inputs, build_dir / "executed", jobs, force)
         manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)
-        index = publish_book(runs, executed, manifest, build_dir, output_dir)
-    return RunResult(
-        index,
-        sorted(k for k, v in outcome.items() if not v),
-        sorted(k for k, v in outcome.items() if v),
-        manifest,
-    )
+        index, rebuilt = publish_book(runs, executed, manifest, build_dir, output_dir, book_key(keys), force)
+    executed_names = sorted(k for k, v in outcome.items() if not v)
+    cached_names = sorted(k for k, v in outcome.items() if v)
+    return RunResult(index, executed_names, cached_names, manifest, rebuilt)
+
+
+def book_key(notebook_keys: dict[str, str]) -> str:
+    """Hash of everything the book is built from: notebook cache keys, static pages, config, code."""
+    static = [BOOK_DIR / "_config.yml", *sorted((BOOK_DIR / "pages").glob("*.md"))]
+    payload = {"notebooks": notebook_keys, "static": hash_files(static), "code": code_fingerprint()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 @contextmanager
@@ -139,12 +140,22 @@ def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
     return registers, synthetic
 
 
-def validate_registers(years: list[int], registers: Path) -> None:
-    """Validate every source of every year before any notebook runs; raise on the first failing year."""
+def validate_registers(registers: Path, build_dir: Path, force: bool = False) -> None:
+    """Validate every source of every year before any notebook runs.
+
+    Skipped when the register files and the code are unchanged since the last successful validation.
+    """
     from imdi_analysis.sources.processing import validate_year
 
+    years = years_in(registers)
+    files = hash_files(p for year in years for p in (registers / str(year)).glob("*") if p.is_file())
+    key = hashlib.sha256(json.dumps([files, code_fingerprint()], sort_keys=True).encode()).hexdigest()
+    stamp = build_dir / "validated.key"
+    if not force and stamp.is_file() and stamp.read_text() == key:
+        return
     for year in years:
         validate_year(year, registers).raise_for_errors()
+    write_atomic(stamp, key)
 
 
 def run_inputs(run: NotebookRun, registers: Path) -> dict[str, str]:
@@ -172,16 +183,18 @@ def cache_key(run: NotebookRun, inputs: dict[str, str], code: str) -> str:
 
 def execute_all(
     runs: list[NotebookRun], inputs: dict[str, dict[str, str]], cache_dir: Path, jobs: int, force: bool
-) -> tuple[dict[str, Path], dict[str, bool]]:
+) -> tuple[dict[str, Path], dict[str, bool], dict[str, str]]:
     """Execute stale notebooks (in parallel when ``jobs > 1``); return paths and whether each was cached."""
     code = code_fingerprint()
     executed: dict[str, Path] = {}
     outcome: dict[str, bool] = {}
+    keys: dict[str, str] = {}
     todo: list[tuple[NotebookRun, Path, str]] = []
     for run in runs:
         target = cache_dir / run.relpath
         key = cache_key(run, inputs[run.name], code)
         executed[run.name] = target
+        keys[run.name] = key
         if (
             not force
             and target.is_file()
@@ -214,7 +227,7 @@ def execute_all(
                     failures += finish(run, target, key, future.result(), outcome, progress)
     if failures:
         raise PipelineError("\n".join(failures) + "\nThe previous book is unchanged.")
-    return executed, outcome
+    return executed, outcome, keys
 
 
 def job_args(run: NotebookRun, target: Path, show_cells: bool) -> dict[str, Any]:
@@ -346,9 +359,19 @@ def publish_book(
     executed: dict[str, Path],
     manifest: dict[str, Any],
     build_dir: Path,
-    output_dir: Path = PROCESSED_DIR,
-) -> Path:
-    """Assemble and build the book in a staging folder, then swap it into ``build_dir/html``."""
+    output_dir: Path,
+    key: str,
+    force: bool = False,
+) -> tuple[Path, bool]:
+    """Assemble and build the book in a staging folder, then swap it into ``build_dir/html``.
+
+    When nothing the book is built from changed since the last build, the book is left as it is.
+    Returns the path of ``index.html`` and whether the book was rebuilt.
+    """
+    index = build_dir / "html" / "index.html"
+    stamp = build_dir / "book.key"
+    if not force and index.is_file() and stamp.is_file() and stamp.read_text() == key:
+        return index, False
     staging = build_dir / f".staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
@@ -358,8 +381,9 @@ def publish_book(
     write_atomic(
         build_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)
     )
+    write_atomic(stamp, key)
     shutil.rmtree(staging, ignore_errors=True)
-    return build_dir / "html" / "index.html"
+    return index, True
 
 
 __all__ = ["SYNTHETIC_DIR", "RunResult", "run"]

@@ -54,6 +54,7 @@ def test_run_builds_book_then_reuses_cache_then_reruns_changed_input(
 
     second = run_book(registers, build)
     assert second.executed == [] and second.cached == ["hello-2022-year"]
+    assert first.book_rebuilt and not second.book_rebuilt
 
     (registers / "2022" / "a.csv").write_text("x\n1\n2\n3\n")
     third = run_book(registers, build)
