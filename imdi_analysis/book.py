@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -112,14 +113,33 @@ def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
     )
 
 
+GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
+
+
 def page_title(path: Path, fallback: str) -> str:
-    """The first markdown heading of a notebook, or ``fallback``."""
-    for cell in nbformat.read(path, as_version=4).cells:
+    """The first markdown heading of a notebook (glued values filled in), or ``fallback``."""
+    nb = nbformat.read(path, as_version=4)
+    glued = glued_values(nb)
+    for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    return GLUE_ROLE.sub(lambda m: glued.get(m.group(1), m.group(1)), line[2:]).strip()
     return fallback
+
+
+def glued_values(nb: nbformat.NotebookNode) -> dict[str, str]:
+    """Text of the values a notebook glued with myst-nb (``glue(name, value)``)."""
+    values: dict[str, str] = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            scrap = output.get("metadata", {}).get("scrapbook", {})
+            name = scrap.get("name")
+            data = output.get("data", {})
+            text = data.get(f"{scrap.get('mime_prefix', '')}text/plain", data.get("text/plain"))
+            if name and text is not None:
+                values[name] = "".join(text).strip("'\"")
+    return values
 
 
 def sections(runs: list[NotebookRun]) -> tuple[list[int], dict[tuple[int, str], list[NotebookRun]]]:

@@ -64,6 +64,7 @@ class AppendixTable:
         ``notes`` says why — never filled with invented numbers
     synthetic : built from synthetic data (shown as a notice)
     sources : names of the sources the table was built from
+    threshold : the disclosure threshold applied (``None`` before disclosure control)
     """
 
     key: str
@@ -78,6 +79,7 @@ class AppendixTable:
     supported: bool = True
     synthetic: bool = False
     sources: list[str] = field(default_factory=list)
+    threshold: int | None = None  # set by disclosure control: counts below it are suppressed
 
     def header(self, dim: str) -> str:
         """Norwegian header of a dimension column."""

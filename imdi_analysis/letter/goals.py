@@ -1,0 +1,133 @@
+"""The allocation letter's goals (mål) and steering parameters (styringsparametere, SP).
+
+Files ``data/raw/letter/<year>/goals.csv`` and ``steering_parameters.csv`` transcribe
+section 3 of the letter: one row per goal and one per SP, with the goal each SP sits under,
+the letter's wording verbatim and the place it comes from (``section``, ``source_lines``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from imdi_analysis.errors import DataValidationError
+from imdi_analysis.letter._files import letter_file, load_letter_table
+
+GOALS_FILE = "goals.csv"
+STEERING_PARAMETERS_FILE = "steering_parameters.csv"
+SOURCE_LINES_PATTERN = r"^\d+(-\d+)?(;\d+(-\d+)?)*$"
+INDICATOR_IDS_PATTERN = r"^[a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*$"
+
+
+class GoalSchema(pa.DataFrameModel):
+    """One goal (mål) of the allocation letter."""
+
+    goal: Series[int] = pa.Field(ge=1, unique=True, description="Goal number as printed (Mål 1 …).")
+    title: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Goal wording, verbatim Norwegian."
+    )
+    section: Series[str] = pa.Field(description="Place in the letter, e.g. '3 Mål 2'.")
+    source_lines: Series[str] = pa.Field(
+        str_matches=SOURCE_LINES_PATTERN,
+        description="Lines of the letter's text file, e.g. '176;2419' (ranges as '106-108').",
+    )
+    notes: Series[str] = pa.Field(
+        nullable=True, description="Transcription notes, e.g. wording that differs between places."
+    )
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class SteeringParameterSchema(pa.DataFrameModel):
+    """One steering parameter (SP) and the goal it sits under."""
+
+    sp: Series[int] = pa.Field(ge=1, unique=True, description="SP number as printed (SP 1 …).")
+    goal: Series[int] = pa.Field(ge=1, description="Number of the goal the SP is listed under.")
+    text: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="SP wording, verbatim, joined across broken lines."
+    )
+    indicator_id: Series[str] = pa.Field(
+        nullable=True,
+        str_matches=INDICATOR_IDS_PATTERN,
+        description="Id(s) of the indicator(s) measuring the SP, ';'-separated; empty when none measures it.",
+    )
+    section: Series[str] = pa.Field(description="Place in the letter, e.g. '3 Mål 1'.")
+    source_lines: Series[str] = pa.Field(
+        str_matches=SOURCE_LINES_PATTERN, description="Lines of the letter's text file."
+    )
+    notes: Series[str] = pa.Field(
+        nullable=True, description="Transcription notes, e.g. why an indicator is (not) linked."
+    )
+
+    @pa.dataframe_check
+    @classmethod
+    def sps_are_numbered_in_goal_order(cls, df: pd.DataFrame) -> bool:
+        """The letter lists SPs under goals in order: a higher SP never sits under a lower goal."""
+        ordered = df.sort_values("sp")
+        return bool(ordered["goal"].is_monotonic_increasing)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+def load_goals(year: int, root: Path | str | None = None) -> pd.DataFrame:
+    """Goals of the allocation letter for ``year``, validated against :class:`GoalSchema`."""
+    return load_letter_table(year, GOALS_FILE, GoalSchema, root).sort_values("goal").reset_index(drop=True)
+
+
+def load_steering_parameters(year: int, root: Path | str | None = None) -> pd.DataFrame:
+    """Steering parameters for ``year``; every SP's goal must exist in ``goals.csv``.
+
+    Raises
+    ------
+    DataValidationError
+        When the file fails :class:`SteeringParameterSchema` or an SP names a goal that
+        ``goals.csv`` does not have.
+    """
+    sps = load_letter_table(year, STEERING_PARAMETERS_FILE, SteeringParameterSchema, root)
+    check_goals_exist(sps, load_goals(year, root), letter_file(year, STEERING_PARAMETERS_FILE, root))
+    return sps.sort_values("sp").reset_index(drop=True)
+
+
+def check_goals_exist(frame: pd.DataFrame, goals: pd.DataFrame, path: Path, column: str = "goal") -> None:
+    """Raise :class:`DataValidationError` naming rows whose goal number is not in ``goals``."""
+    numbers = frame[column].dropna().astype(str).str.split(";").explode().astype(int)
+    unknown = numbers[~numbers.isin(goals["goal"])]
+    if unknown.empty:
+        return
+    rows = ", ".join(f"row {i + 1}: {v}" for i, v in unknown.items())
+    raise DataValidationError(
+        f"{path}, column {column!r}: goal number(s) not in goals.csv ({rows}). "
+        f"Known goals: {', '.join(map(str, goals['goal']))}."
+    )
+
+
+def goals_overview(year: int, root: Path | str | None = None) -> pd.DataFrame:
+    """Goals with their steering parameters, one row per SP, with Norwegian headers for readers."""
+    goals = load_goals(year, root)
+    sps = load_steering_parameters(year, root)
+    merged = sps.merge(goals[["goal", "title"]], on="goal", how="right")
+    out = pd.DataFrame(
+        {
+            "Mål": merged["goal"].map(lambda g: f"Mål {g}") + ": " + merged["title"],
+            "SP": merged["sp"].map(lambda n: "" if pd.isna(n) else f"SP {int(n)}"),
+            "Styringsparameter": merged["text"].fillna("(ingen styringsparameter)"),
+        }
+    )
+    return out.set_index(["Mål", "SP"])
+
+
+__all__ = [
+    "GoalSchema",
+    "SteeringParameterSchema",
+    "check_goals_exist",
+    "goals_overview",
+    "load_goals",
+    "load_steering_parameters",
+]
