@@ -1,0 +1,511 @@
+"""Audit of published output: no small counts, no derivable cells, no person-level columns.
+
+:func:`audit_directory` walks a folder of published files (or one file) and reads every
+appendix table back from what a reader gets:
+
+- CSV files with their ``<key>.json`` sidecar (written by :func:`imdi_analysis.publish.publish_csv`);
+- XLSX workbooks: table sheets described by the ``imdi_table:<sheet>`` custom document property
+  that :func:`imdi_analysis.publish.publish_workbook` writes; any formula cell is a finding;
+- HTML pages, such as the built book: every ``<table>`` with ``data-imdi-table`` (from
+  :func:`imdi_analysis.publish.table_html` or ``table_markdown``).
+
+A finding is raised when a visible count lies in ``(0, threshold)``, when a suppressed cell can
+be derived from line totals (:func:`imdi_analysis.disclosure.is_derivable`), when a hidden cell
+still shows a value, or when any column header names person-level data (identifiers, birth
+dates, exact event dates). A CSV that looks like a published table but has no sidecar cannot be
+checked and is a finding too. The threshold is each table's recorded one unless the caller
+passes a threshold, which then applies to every table.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold, is_derivable, small_visible_counts
+from imdi_analysis.errors import DataNotFoundError, ImdiError
+from imdi_analysis.publish import (
+    MEASURE_HEADER,
+    SIDECAR_FORMAT,
+    SYMBOL_HEADER,
+    VALUE_HEADER,
+    XLSX_PROPERTY_PREFIX,
+)
+from imdi_analysis.tables import (
+    MEASURE_COUNT,
+    MEASURE_LABELS,
+    STATUS_MISSING,
+    STATUS_NOT_APPLICABLE,
+    STATUS_SHOWN,
+    STATUS_SUPPRESSED,
+    STATUS_ZERO,
+    AppendixTable,
+)
+
+# Column headers that mean person-level data, matched against the lower-cased header with
+# spaces and hyphens as underscores. Register columns are named in docs/data_contracts.md.
+PERSON_LEVEL_PATTERNS = tuple(
+    re.compile(p)
+    for p in (
+        r"person_?id",
+        r"(interpreter|tolk|test|case|sak)_id",
+        r"f[øo]dselsnummer|personnummer|fnr|d_nummer",
+        r"birth_?date|date_of_birth|dob|f[øo]dselsdato",
+        r"[a-z0-9_]+_date",  # exact event dates of the register extracts (permit_date, ...)
+        r"(programme|norwegian|social_studies)_(start|end)",
+        r"(oppholds|vedtaks|bosettings|ankomst|bosettingsklar)_?dato",
+    )
+)
+HIDDEN = (STATUS_SUPPRESSED, STATUS_MISSING, STATUS_NOT_APPLICABLE)
+SYMBOLS = (*HIDDEN, STATUS_ZERO)
+LABEL_TO_MEASURE = {label: code for code, label in MEASURE_LABELS.items()}
+TABLE_SUFFIXES = (".csv", ".xlsx", ".html", ".htm")
+COLUMN_DIM = "kolonne"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one published file."""
+
+    path: str
+    kind: str  # small_count, derivable, hidden_value, person_level_column, formula, unaudited, unreadable
+    message: str
+    table: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path} [{self.table}]" if self.table else self.path
+        return f"{where}: {self.kind}: {self.message}"
+
+
+@dataclass
+class AuditResult:
+    """What the audit looked at and what it found."""
+
+    root: Path
+    findings: list[Finding] = field(default_factory=list)
+    tables: list[str] = field(default_factory=list)  # "<file> [<key>]" of every table read back
+    files: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def report(self) -> str:
+        """A plain-text report: one line per finding, then a summary."""
+        lines = [str(f) for f in self.findings]
+        verdict = "OK" if self.ok else f"{len(self.findings)} finding(s)"
+        lines.append(
+            f"{verdict}: audited {len(self.tables)} table(s) in {self.files} file(s) under {self.root}."
+        )
+        return "\n".join(lines)
+
+
+def audit_directory(path: Path, threshold: int | None = None) -> AuditResult:
+    """Audit every published CSV, XLSX and HTML file under ``path`` (or the file ``path``).
+
+    Parameters
+    ----------
+    path : folder of published output (or a single file)
+    threshold : when given, every table is checked against it; otherwise each table's recorded
+        threshold (default :data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD` when none)
+
+    Raises
+    ------
+    DataNotFoundError
+        When ``path`` does not exist.
+    """
+    root = Path(path)
+    if not root.exists():
+        raise DataNotFoundError(f"Nothing to audit: {root} does not exist.")
+    if threshold is not None:
+        check_threshold(threshold)
+    files = published_files(root)
+    result = AuditResult(root=root, files=len(files))
+    sidecars = find_sidecars(root) if root.is_dir() else find_sidecars(root.parent, recursive=False)
+    for file in files:
+        suffix = file.suffix.lower()
+        if suffix == ".csv":
+            audit_csv(file, sidecars.pop(file.resolve(), None), threshold, result)
+        elif suffix == ".xlsx":
+            audit_workbook(file, threshold, result)
+        else:
+            audit_html(file, threshold, result)
+    if root.is_dir():
+        for csv_path, (json_path, _) in sorted(sidecars.items()):
+            result.findings.append(
+                Finding(str(json_path), "unreadable", f"its CSV {csv_path.name} is missing.")
+            )
+    return result
+
+
+def published_files(root: Path) -> list[Path]:
+    """CSV, XLSX and HTML files under ``root`` (hidden files and folders skipped), sorted."""
+    if root.is_file():
+        return [root] if root.suffix.lower() in TABLE_SUFFIXES else []
+    return [
+        p
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+        and p.suffix.lower() in TABLE_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+
+
+def find_sidecars(folder: Path, recursive: bool = True) -> dict[Path, tuple[Path, dict]]:
+    """CSV path -> (sidecar path, metadata) for every sidecar JSON under ``folder``."""
+    out = {}
+    for json_path in sorted(folder.rglob("*.json") if recursive else folder.glob("*.json")):
+        if any(part.startswith(".") for part in json_path.relative_to(folder).parts):
+            continue
+        try:
+            meta = json.loads(json_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(meta, dict) and meta.get("format") == SIDECAR_FORMAT:
+            out[(json_path.parent / str(meta.get("csv", ""))).resolve()] = (json_path, meta)
+    return out
+
+
+# -------------------------------------------------------------------------------------- CSV
+
+
+def audit_csv(
+    path: Path, sidecar: tuple[Path, dict] | None, threshold: int | None, result: AuditResult
+) -> None:
+    """Check a CSV's headers and, with its sidecar, the table it holds."""
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        result.findings.append(Finding(str(path), "unreadable", f"cannot read the CSV ({exc})."))
+        return
+    header = rows[0] if rows else []
+    check_headers(path, header, result)
+    if sidecar is None:
+        if {MEASURE_HEADER, VALUE_HEADER, SYMBOL_HEADER} <= set(header):
+            result.findings.append(
+                Finding(str(path), "unaudited", "looks like a published table but has no sidecar JSON.")
+            )
+        return
+    json_path, meta = sidecar
+    key = str(meta.get("key", path.stem))
+    try:
+        table = table_from_csv(rows, meta)
+    except (KeyError, ValueError, TypeError) as exc:
+        result.findings.append(
+            Finding(str(path), "unreadable", f"does not match {json_path.name}: {exc}", key)
+        )
+        return
+    check_dims(path, meta, key, result)
+    check_table(path, table, threshold or meta.get("threshold"), result)
+
+
+def table_from_csv(rows: list[list[str]], meta: dict) -> AppendixTable:
+    """The published table, read back from CSV rows and the sidecar metadata."""
+    header = rows[0]
+    if header != list(meta["columns"]):
+        raise ValueError(f"columns {header} differ from the sidecar's {meta['columns']}")
+    dims = [d["name"] for d in meta["dims"]]
+    labels = {m["label"]: m["code"] for m in meta["measures"]}
+    records = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise ValueError(f"line {number} has {len(row)} fields, expected {len(header)}")
+        *categories, label, value, symbol = row
+        if label not in labels:
+            raise ValueError(f"line {number}: unknown {MEASURE_HEADER} {label!r}")
+        records.append(
+            {
+                **dict(zip(dims, categories, strict=True)),
+                "measure": labels[label],
+                "value": float(value) if value else math.nan,
+                "status": symbol,
+                "shown_text": value,
+            }
+        )
+    data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status", "shown_text"])
+    return AppendixTable(
+        key=str(meta["key"]),
+        title=str(meta.get("title", "")),
+        year=int(meta.get("year", 0)),
+        period=str(meta.get("period", "year")),
+        data=data,
+        dims=dims,
+        dim_labels={d["name"]: d["header"] for d in meta["dims"]},
+    )
+
+
+def check_dims(path: Path, meta: dict, key: str, result: AuditResult) -> None:
+    """Dimension names recorded in the sidecar must not be person-level columns either."""
+    for name in (d.get("name", "") for d in meta.get("dims", [])):
+        if is_person_level(str(name)):
+            result.findings.append(
+                Finding(str(path), "person_level_column", f"dimension {name!r} is person-level data.", key)
+            )
+
+
+# ------------------------------------------------------------------------------------- XLSX
+
+
+def audit_workbook(path: Path, threshold: int | None, result: AuditResult) -> None:
+    """Check every sheet: Excel table headers, formulas, and the appendix tables it holds."""
+    try:
+        workbook = openpyxl.load_workbook(path)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        result.findings.append(Finding(str(path), "unreadable", f"cannot open the workbook ({exc})."))
+        return
+    described = sheet_descriptions(workbook)
+    for sheet in workbook.worksheets:
+        check_formulas(path, sheet, result)
+        ranges = [ref for _, ref in sheet.tables.items()] or [first_row_range(sheet)]
+        for ref in filter(None, ranges):
+            grid = [[c.value for c in row] for row in sheet[ref]]
+            check_headers(
+                path, [str(v) for v in grid[0] if v is not None], result, where=f"sheet {sheet.title!r}"
+            )
+        if sheet.title in described and sheet.tables:
+            meta = described[sheet.title]
+            grid = [[c.value for c in row] for row in sheet[next(iter(sheet.tables.values())).ref]]
+            read_wide_table(path, meta, grid, None, threshold, result, where=f"sheet {sheet.title!r}")
+
+
+def sheet_descriptions(workbook) -> dict[str, dict]:
+    """Sheet name -> the ``imdi_table:`` custom property written by the publisher."""
+    out = {}
+    for prop in getattr(workbook, "custom_doc_props", []):
+        name = getattr(prop, "name", "")
+        if name.startswith(XLSX_PROPERTY_PREFIX):
+            try:
+                out[name[len(XLSX_PROPERTY_PREFIX) :]] = json.loads(prop.value)
+            except (TypeError, json.JSONDecodeError):
+                continue
+    return out
+
+
+def check_formulas(path: Path, sheet, result: AuditResult) -> None:
+    """Published workbooks hold values only: a formula cell is a finding."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                result.findings.append(
+                    Finding(
+                        str(path),
+                        "formula",
+                        f"sheet {sheet.title!r}, cell {cell.coordinate} holds a formula.",
+                    )
+                )
+
+
+def first_row_range(sheet) -> str | None:
+    """The first non-empty row of a sheet without Excel tables, as a range."""
+    for row in sheet.iter_rows():
+        if any(c.value is not None for c in row):
+            return f"{row[0].coordinate}:{row[-1].coordinate}"
+    return None
+
+
+# ------------------------------------------------------------------------------------- HTML
+
+
+class TableParser(HTMLParser):
+    """Collect every ``<table>``: attributes, header cells and body rows with cell attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.stack: list[dict] = []
+        self.cell: dict | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "table":
+            self.stack.append({"attrs": attributes, "section": "tbody", "head": [], "body": []})
+        elif not self.stack:
+            return
+        elif tag in ("thead", "tbody", "tfoot"):
+            self.stack[-1]["section"] = tag
+        elif tag == "tr":
+            table = self.stack[-1]
+            if table["section"] in ("thead", "tbody"):
+                table["head" if table["section"] == "thead" else "body"].append([])
+        elif tag in ("th", "td"):
+            self.cell = {"tag": tag, "attrs": attributes, "text": ""}
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.stack:
+            return
+        table = self.stack[-1]
+        if tag in ("th", "td") and self.cell is not None:
+            cell, self.cell = self.cell, None
+            cell["text"] = cell["text"].strip()
+            rows = table["head"] if table["section"] == "thead" else table["body"]
+            if table["section"] != "tfoot" and rows:
+                rows[-1].append(cell)
+        elif tag in ("thead", "tbody", "tfoot"):
+            table["section"] = "tbody"
+        elif tag == "table":
+            self.tables.append(self.stack.pop())
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell["text"] += data
+
+
+def header_texts(table: dict) -> list[str]:
+    """Column headers of a parsed table: ``<th>`` of ``<thead>``, else of its first row."""
+    rows = table["head"] or table["body"][:1]
+    return [c["text"] for row in rows for c in row if c["tag"] == "th"]
+
+
+def audit_html(path: Path, threshold: int | None, result: AuditResult) -> None:
+    """Check the header cells of every HTML table and read back the appendix tables."""
+    parser = TableParser()
+    try:
+        parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, AssertionError) as exc:
+        result.findings.append(Finding(str(path), "unreadable", f"cannot parse the HTML ({exc})."))
+        return
+    for table in parser.tables:
+        check_headers(path, header_texts(table), result)
+        attrs = table["attrs"]
+        if "data-imdi-table" not in attrs or attrs.get("data-imdi-supported") == "false":
+            continue
+        meta = {
+            "key": attrs["data-imdi-table"],
+            "threshold": int(attrs["data-imdi-threshold"])
+            if attrs.get("data-imdi-threshold", "").isdigit()
+            else None,
+            "layout": attrs.get("data-imdi-layout", "dim"),
+            "row_dims": int(attrs.get("data-imdi-row-dims", "1") or 1),
+            "measure": attrs.get("data-imdi-measure"),
+        }
+        header = [c["text"] for c in table["head"][-1]] if table["head"] else []
+        grid = [header] + [[c["text"] for c in row] for row in table["body"]]
+        measures = [[c["attrs"].get("data-imdi-measure") for c in row] for row in table["body"]]
+        read_wide_table(path, meta, grid, measures, threshold, result, where="")
+
+
+# ------------------------------------------------------------------------------ wide tables
+
+
+def read_wide_table(
+    path: Path,
+    meta: dict,
+    grid: list[list],
+    measures: list[list[str | None]] | None,
+    threshold: int | None,
+    result: AuditResult,
+    where: str,
+) -> None:
+    """Rebuild a tidy table from a wide grid (header row first) and check it."""
+    key = str(meta.get("key", ""))
+    try:
+        table = table_from_wide(meta, grid, measures)
+    except (KeyError, ValueError, TypeError) as exc:
+        prefix = f"{where}: " if where else ""
+        result.findings.append(
+            Finding(str(path), "unreadable", f"{prefix}cannot read the table back ({exc}).", key)
+        )
+        return
+    check_table(path, table, threshold or meta.get("threshold"), result)
+
+
+def table_from_wide(meta: dict, grid: list[list], measures: list[list[str | None]] | None) -> AppendixTable:
+    """Tidy cells of a wide table: row header columns, then one data column per category or measure."""
+    n_rows = int(meta["row_dims"])
+    header = ["" if h is None else str(h) for h in grid[0]]
+    row_dims = header[:n_rows]
+    layout = meta.get("layout", "dim")
+    dims = [*row_dims, COLUMN_DIM] if layout == "dim" else row_dims
+    records = []
+    for r, row in enumerate(grid[1:]):
+        labels = ["" if v is None else str(v) for v in row[:n_rows]]
+        for c, raw in enumerate(row[n_rows:]):
+            measure = (measures[r][n_rows + c] if measures else None) or (
+                meta.get("measure") if layout == "dim" else LABEL_TO_MEASURE[header[n_rows + c]]
+            )
+            value, status = parse_cell(raw, measure)
+            column = [header[n_rows + c]] if layout == "dim" else []
+            records.append(
+                {
+                    **dict(zip(dims, [*labels, *column], strict=True)),
+                    "measure": measure,
+                    "value": value,
+                    "status": status,
+                }
+            )
+    data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status"])
+    return AppendixTable(key=str(meta["key"]), title="", year=0, period="year", data=data, dims=dims)
+
+
+def parse_cell(raw: object, measure: str) -> tuple[float, str]:
+    """A published cell as ``(value, status)``: numbers, Norwegian number text, or a symbol."""
+    if isinstance(raw, bool):
+        raise ValueError(f"unexpected boolean cell {raw!r}")
+    if isinstance(raw, int | float):
+        value = float(raw)
+        return value, (STATUS_ZERO if value == 0 and measure == MEASURE_COUNT else STATUS_SHOWN)
+    text = "" if raw is None else str(raw).strip()
+    if text in SYMBOLS:
+        return (0.0 if text == STATUS_ZERO else math.nan), text
+    if not text:
+        return math.nan, STATUS_MISSING
+    number = text.replace("\u00a0", "").replace("\u2009", "").replace(" ", "").replace("\u2212", "-")
+    value = float(number.replace(",", ".").rstrip("%"))
+    return value, (STATUS_ZERO if value == 0 and measure == MEASURE_COUNT else STATUS_SHOWN)
+
+
+# ----------------------------------------------------------------------------------- checks
+
+
+def check_table(path: Path, table: AppendixTable, threshold: int | None, result: AuditResult) -> None:
+    """Small counts, derivable cells and hidden cells that show a value."""
+    result.tables.append(f"{path} [{table.key}]")
+    used = int(threshold) if threshold else DEFAULT_THRESHOLD
+    data = table.data
+    if "shown_text" in data.columns:
+        leaked = data["status"].isin(HIDDEN) & (data["shown_text"] != "")
+        for i in leaked[leaked].index:
+            message = (
+                f"row {i + 1} is marked {data.at[i, 'status']!r} but shows {data.at[i, 'shown_text']!r}."
+            )
+            result.findings.append(Finding(str(path), "hidden_value", message, table.key))
+        table = dataclasses.replace(table, data=data.drop(columns="shown_text"))
+    try:
+        small = small_visible_counts(table, used)
+        derivable = is_derivable(table)
+    except ImdiError as exc:
+        result.findings.append(Finding(str(path), "unreadable", str(exc), table.key))
+        return
+    result.findings += [Finding(str(path), "small_count", m, table.key) for m in small]
+    result.findings += [Finding(str(path), "derivable", m, table.key) for m in derivable]
+
+
+def check_headers(path: Path, headers: list[str], result: AuditResult, where: str = "") -> None:
+    """A finding for every header that names person-level data."""
+    for header in headers:
+        if is_person_level(header):
+            place = f"{where}: " if where else ""
+            result.findings.append(
+                Finding(
+                    str(path), "person_level_column", f"{place}column header {header!r} is person-level data."
+                )
+            )
+
+
+def is_person_level(header: str) -> bool:
+    """Whether a column header names person-level data (see :data:`PERSON_LEVEL_PATTERNS`)."""
+    name = re.sub(r"[\s\-]+", "_", str(header).strip().lower())
+    return any(p.fullmatch(name) for p in PERSON_LEVEL_PATTERNS)
+
+
+__all__ = ["PERSON_LEVEL_PATTERNS", "AuditResult", "Finding", "audit_directory", "is_person_level"]

@@ -1,0 +1,611 @@
+"""Disclosure control: cell status, primary and secondary suppression of appendix tables.
+
+Every cell of an :class:`~imdi_analysis.tables.AppendixTable` gets a ``status`` with Statistics
+Norway's symbols: ``""`` shown, ``-`` nil (a count of exactly 0, value kept as 0), ``..`` figures
+missing, ``.`` not applicable (cannot occur), ``:`` suppressed for confidentiality.
+
+Threshold
+---------
+:data:`DEFAULT_THRESHOLD` is 5: counts from 1 to 4 are never shown, nor are shares, percentages,
+means or medians computed from fewer than 5 persons. Statistics Norway suppresses cells based on
+few observations ("for example fewer than 3"), and its R package GaussSuppression suppresses
+counts up to 3 by default; IMDi has reported municipal results only for units with at least 5
+persons. We take IMDi's own, stricter rule because the appendix is published by IMDi, breaks
+results down to municipalities and small groups (unaccompanied minors, interpreters in rare
+languages) and may be read next to IMDi's earlier reports. The threshold is always a parameter
+(``imdi run --threshold``, ``threshold=`` here) and is recorded with every published table.
+
+Steps of :func:`apply_disclosure`
+---------------------------------
+1. Status. A status ``.`` or ``..`` (or ``:``) set by the table builder is kept; otherwise a count
+   of 0 is ``-``, a missing value is ``..``, and a share, percentage, mean or median whose
+   ``base`` is 0 is ``.`` (a share of nobody cannot occur).
+2. Primary suppression. Counts with ``0 < value < threshold``; derived measures whose ``base``
+   is below the threshold.
+3. Linked cells. A percentage or share whose count cell (same categories) is suppressed is
+   suppressed too: with its base, a visible share reveals the count.
+4. Secondary suppression. Cells that differ only in one dimension, together with that
+   dimension's total ("I alt"), form a *line*: total = sum of the other cells. A line with exactly
+   one suppressed cell gives it away, so the smallest non-zero visible non-total cell of the line
+   is suppressed as well, preferring a cell that also closes another leaking line (or the line's
+   total when there is none); the choice is greedy, so safe but not always the fewest cells. Two
+   further leaks are closed: suppressed cells whose sum, read off the line, equals their number
+   (each must be 1, since zeros are shown as ``-``); and cells that several lines determine
+   together (row and column equations combined: the linear system of all lines is solved for the
+   unknown cells, as GaussSuppression does, and a cell it determines gets a partner suppressed).
+   Dimensions without a total (the time dimension) impose no line. This repeats until nothing
+   changes. Step 3 runs after step 4 (which changes counts only), so it covers secondary
+   suppressions too.
+5. Totals are never altered: a visible total shows its exact, unsuppressed value.
+
+The guarantee checked by :func:`is_derivable` (and by the audit on published files): no visible
+count lies in ``(0, threshold)``, and no suppressed count can be recovered exactly from the line
+totals and the visible cells. Lines are assumed additive even where they are not (overlapping
+categories), which only ever over-protects. Not covered: shares published *without* their count
+cells, whose numerator ``share × base`` can be small when the base is at least the threshold
+(IMDi's own practice, threshold on the base); and ranges narrower than exact values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from imdi_analysis.errors import ConfigError, DisclosureError
+from imdi_analysis.tables import (
+    MEASURE_COUNT,
+    MEASURE_PERCENT,
+    MEASURE_SHARE,
+    MEASURES,
+    STATUS_MISSING,
+    STATUS_NOT_APPLICABLE,
+    STATUS_SHOWN,
+    STATUS_SUPPRESSED,
+    STATUS_ZERO,
+    TOTAL,
+    AppendixTable,
+)
+
+DEFAULT_THRESHOLD = 5
+THRESHOLD_ATTR = "disclosure_threshold"  # key in ``table.data.attrs`` set by apply_disclosure
+LINKED_MEASURES = (MEASURE_PERCENT, MEASURE_SHARE)
+BUILDER_STATUSES = (STATUS_NOT_APPLICABLE, STATUS_MISSING, STATUS_SUPPRESSED)
+ALL_STATUSES = (STATUS_SHOWN, STATUS_ZERO, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SUPPRESSED)
+HIDDEN_STATUSES = (STATUS_SUPPRESSED, STATUS_MISSING, STATUS_NOT_APPLICABLE)
+RANK_TOLERANCE = 1e-9
+MAX_CELLS_IN_MESSAGE = 5
+
+
+@dataclass(frozen=True)
+class Line:
+    """Count cells that differ only in ``dim``: ``total`` (the "I alt" cell) = sum of ``parts``.
+
+    Cells are row positions in the table's data.
+    """
+
+    dim: str
+    total: int
+    parts: tuple[int, ...]
+
+    @property
+    def members(self) -> tuple[int, ...]:
+        return (self.total, *self.parts)
+
+
+def apply_disclosure(table: AppendixTable, threshold: int = DEFAULT_THRESHOLD) -> AppendixTable:
+    """A copy of ``table`` with a ``status`` column and suppressed values set to NaN.
+
+    Parameters
+    ----------
+    table : the table as built, optionally with a ``status`` column holding ``.`` (not
+        applicable) or ``..`` (missing) set by the builder
+    threshold : smallest count shown; counts from 1 to ``threshold - 1`` and derived figures
+        with a smaller ``base`` are suppressed (see the module docstring)
+
+    Returns
+    -------
+    AppendixTable
+        The same table with ``data`` replaced; ``data.attrs["disclosure_threshold"]`` records
+        the threshold for the publishing step.
+
+    Raises
+    ------
+    ConfigError
+        When ``threshold`` is not a positive integer.
+    DisclosureError
+        When the data cannot be judged: duplicate cells, unknown measures, negative counts,
+        or a derived figure without its ``base``.
+    """
+    threshold = check_threshold(threshold)
+    data = prepare_data(table)
+    status = initial_status(data, threshold)
+    lines = find_lines(data, table.dims)
+    status = protect_lines(data, status, lines, table)
+    status = link_shares(data, status, table.dims)
+    return finish_table(table, data, status, threshold)
+
+
+def check_threshold(threshold: int) -> int:
+    """Return ``threshold`` if it is a positive integer; raise :class:`ConfigError` otherwise."""
+    if isinstance(threshold, bool) or not isinstance(threshold, int | np.integer) or threshold < 1:
+        raise ConfigError(f"Disclosure threshold must be a positive integer, got {threshold!r}.")
+    return int(threshold)
+
+
+def prepare_data(table: AppendixTable) -> pd.DataFrame:
+    """The table's data with a fresh index, float ``value``/``base`` and a clean ``status``."""
+    data = table.data.copy().reset_index(drop=True)
+    missing = [c for c in [*table.dims, "measure", "value"] if c not in data.columns]
+    if missing:
+        raise DisclosureError(
+            f"Table {table.key}: column(s) {missing} missing from data; an AppendixTable needs its "
+            f"dims {table.dims}, 'measure' and 'value'."
+        )
+    if "base" not in data.columns:
+        data["base"] = np.nan
+    data["value"] = pd.to_numeric(data["value"], errors="raise").astype("float64")
+    data["base"] = pd.to_numeric(data["base"], errors="raise").astype("float64")
+    given = data["status"] if "status" in data.columns else pd.Series(STATUS_SHOWN, index=data.index)
+    data["status"] = clean_statuses(given)
+    check_data(data, table)
+    return data
+
+
+def clean_statuses(statuses: pd.Series) -> pd.Series:
+    """Status cells as stripped strings (object dtype); missing becomes shown (``""``)."""
+    text = statuses.astype("object").where(statuses.notna(), STATUS_SHOWN)
+    return text.map(lambda s: str(s).strip()).astype("object")
+
+
+def check_data(data: pd.DataFrame, table: AppendixTable) -> None:
+    """Raise :class:`DisclosureError` when the cells cannot be judged."""
+    key = table.key
+    bad = ~data["measure"].isin(MEASURES)
+    if bad.any():
+        raise DisclosureError(
+            f"Table {key}: unknown measure(s) {sorted(map(str, data.loc[bad, 'measure'].unique()))} "
+            f"in rows {rows_text(bad)}; known: {list(MEASURES)} (imdi_analysis.tables.MEASURES)."
+        )
+    bad = ~data["status"].isin(ALL_STATUSES)
+    if bad.any():
+        raise DisclosureError(
+            f"Table {key}: column 'status' has unknown symbol(s) "
+            f"{sorted(data.loc[bad, 'status'].unique())} in rows {rows_text(bad)}; a builder may set "
+            f"'.' (not applicable) or '..' (missing)."
+        )
+    duplicated = data.duplicated([*table.dims, "measure"], keep=False)
+    if duplicated.any():
+        raise DisclosureError(
+            f"Table {key}: the same cell (dims {table.dims} and measure) appears more than once, rows "
+            f"{rows_text(duplicated)}. Each cell must be one row."
+        )
+    is_count = data["measure"] == MEASURE_COUNT
+    negative = is_count & (data["value"] < 0)
+    if negative.any():
+        raise DisclosureError(
+            f"Table {key}: negative counts in column 'value', rows {rows_text(negative)} "
+            f"(values {data.loc[negative, 'value'].head(MAX_CELLS_IN_MESSAGE).tolist()})."
+        )
+    no_base = ~is_count & data["value"].notna() & data["base"].isna() & (data["status"] == STATUS_SHOWN)
+    if no_base.any():
+        raise DisclosureError(
+            f"Table {key}: derived figures ({sorted(data.loc[no_base, 'measure'].unique())}) without "
+            f"'base' in rows {rows_text(no_base)}. Set 'base' to the number of persons each figure is "
+            "computed from, so that disclosure control can judge it."
+        )
+
+
+def rows_text(mask: pd.Series) -> str:
+    """1-based row numbers of ``mask``, the first few."""
+    rows = [int(i) + 1 for i in np.flatnonzero(mask.to_numpy())]
+    more = f" … and {len(rows) - MAX_CELLS_IN_MESSAGE} more" if len(rows) > MAX_CELLS_IN_MESSAGE else ""
+    return ", ".join(map(str, rows[:MAX_CELLS_IN_MESSAGE])) + more
+
+
+def initial_status(data: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Steps 1 and 2: builder statuses kept, then nil, missing, not applicable and primary suppression."""
+    given = data["status"].to_numpy(dtype=object)
+    value = data["value"].to_numpy()
+    base = data["base"].to_numpy()
+    is_count = (data["measure"] == MEASURE_COUNT).to_numpy()
+    status = np.where(np.isin(given, BUILDER_STATUSES), given, STATUS_SHOWN).astype(object)
+    free = status == STATUS_SHOWN
+    with np.errstate(invalid="ignore"):
+        rules = [
+            (is_count & np.isnan(value), STATUS_MISSING),
+            (is_count & (value == 0), STATUS_ZERO),
+            (is_count & (value > 0) & (value < threshold), STATUS_SUPPRESSED),
+            (~is_count & (base == 0), STATUS_NOT_APPLICABLE),
+            (~is_count & (base > 0) & (base < threshold), STATUS_SUPPRESSED),
+            (~is_count & np.isnan(value), STATUS_MISSING),
+        ]
+    for mask, symbol in rules:
+        hit = free & mask
+        status[hit] = symbol
+        free &= ~hit
+    return status
+
+
+def find_lines(data: pd.DataFrame, dims: Sequence[str]) -> list[Line]:
+    """Every line of count cells: cells equal in all dimensions but one, with that one's total."""
+    counts = np.flatnonzero((data["measure"] == MEASURE_COUNT).to_numpy())
+    cells = data.iloc[counts][list(dims)].astype("object").reset_index(drop=True)
+    lines: list[Line] = []
+    for dim in dims:
+        is_total = (cells[dim] == TOTAL).to_numpy()
+        if not is_total.any():
+            continue
+        others = [d for d in dims if d != dim]
+        groups = (
+            cells.groupby(others, dropna=False, sort=False).indices.values()
+            if others
+            else [np.arange(len(cells))]
+        )
+        for positions in groups:
+            totals = [p for p in positions if is_total[p]]
+            parts = tuple(int(counts[p]) for p in positions if not is_total[p])
+            if len(totals) == 1 and parts:
+                lines.append(Line(dim, int(counts[totals[0]]), parts))
+    return lines
+
+
+@dataclass
+class Grid:
+    """The count cells of a table during secondary suppression: lines, values and statuses."""
+
+    lines: list[Line]
+    status: np.ndarray
+    value: np.ndarray
+    totals_in: np.ndarray  # per row: in how many dimensions it is the total category
+    by_cell: dict[int, list[int]]  # cell -> positions in ``lines``
+
+
+def protect_lines(
+    data: pd.DataFrame, status: np.ndarray, lines: list[Line], table: AppendixTable
+) -> np.ndarray:
+    """Step 4: secondary suppression until no suppressed count can be derived."""
+    grid = Grid(
+        lines, status.copy(), data["value"].to_numpy(), total_counts(data, table.dims), lines_by_cell(lines)
+    )
+    while True:
+        close_line_leaks(grid)
+        determined = determined_cells(grid.lines, grid.status)
+        if not determined:
+            return grid.status
+        touched: set[int] = set()
+        for cell in determined:
+            if touched.intersection(grid.by_cell.get(cell, ())):
+                continue  # a partner was just added in one of its lines; check again first
+            partner = partner_for(cell, grid)
+            if partner is None:
+                raise DisclosureError(
+                    f"Table {table.key}: cell {describe_cell(data, table.dims, cell)} can be derived "
+                    "from the line totals and no cell is left to suppress with it. Check that the "
+                    "table's totals are sums of their parts."
+                )
+            grid.status[partner] = STATUS_SUPPRESSED
+            touched.update(grid.by_cell.get(partner, ()))
+
+
+def close_line_leaks(grid: Grid) -> None:
+    """Suppress a partner in every line that gives a suppressed cell away, until none does."""
+    changed = True
+    while changed:
+        changed = False
+        for line in grid.lines:
+            if line_leak(line, grid.status, grid.value) is None:
+                continue
+            candidate = best_candidate(line, grid)
+            if candidate is not None:
+                grid.status[candidate[-1]] = STATUS_SUPPRESSED
+                changed = True
+
+
+def line_leak(line: Line, status: np.ndarray, value: np.ndarray) -> str | None:
+    """How ``line`` reveals a suppressed cell, or None.
+
+    Uses only what a reader sees: statuses and visible values. ``"single"``: exactly one
+    suppressed cell and nothing else unknown. ``"ones"``: the total is visible and the suppressed
+    cells sum to their number, so each is 1.
+    """
+    members = line.members
+    symbols = status[list(members)]
+    if STATUS_MISSING in symbols:
+        return None  # a missing figure is a second unknown in the equation
+    suppressed = [m for m, s in zip(members, symbols, strict=True) if s == STATUS_SUPPRESSED]
+    if not suppressed:
+        return None
+    if len(suppressed) == 1:
+        return "single"
+    if status[line.total] == STATUS_SUPPRESSED:
+        return None
+    visible = sum(seen_value(p, status, value) for p in line.parts if status[p] != STATUS_SUPPRESSED)
+    remainder = seen_value(line.total, status, value) - visible
+    return "ones" if abs(remainder - len(suppressed)) < RANK_TOLERANCE else None
+
+
+def seen_value(cell: int, status: np.ndarray, value: np.ndarray) -> float:
+    """The value a reader sees in a visible count cell (0 for ``-`` and ``.``)."""
+    if status[cell] in (STATUS_ZERO, STATUS_NOT_APPLICABLE):
+        return 0.0
+    return float(value[cell])
+
+
+def best_candidate(line: Line, grid: Grid) -> tuple | None:
+    """The cell of ``line`` to suppress next, as a sortable ``(tier, -closes, value, totals, cell)``.
+
+    Tier 0: the smallest non-zero visible non-total cell; among those, a cell that also closes
+    another leaking line comes first, then the smaller value, then cells that are totals in
+    fewer other dimensions. Tier 1: the line's total. Tier 2: a visible zero.
+    """
+    status = grid.status
+    options = [
+        (0, -closes_leaks(p, line, grid), float(grid.value[p]), int(grid.totals_in[p]), p)
+        for p in line.parts
+        if status[p] == STATUS_SHOWN
+    ]
+    if not options and status[line.total] == STATUS_SHOWN:
+        options = [(1, 0, float(grid.value[line.total]), 0, line.total)]
+    if not options:
+        options = [(2, 0, 0.0, int(grid.totals_in[p]), p) for p in line.parts if status[p] == STATUS_ZERO]
+    return min(options) if options else None
+
+
+def closes_leaks(cell: int, line: Line, grid: Grid) -> int:
+    """How many other lines of ``cell`` currently reveal exactly one suppressed cell."""
+    others = (grid.lines[i] for i in grid.by_cell.get(cell, ()) if grid.lines[i] is not line)
+    return sum(line_leak(other, grid.status, grid.value) == "single" for other in others)
+
+
+def partner_for(cell: int, grid: Grid) -> int | None:
+    """A visible cell to suppress so that ``cell`` is no longer determined by the lines."""
+    options = [best_candidate(grid.lines[i], grid) for i in grid.by_cell.get(cell, ())]
+    options = [o for o in options if o is not None]
+    if not options:  # every line of the cell is hidden already: widen to all lines
+        options = [o for line in grid.lines if (o := best_candidate(line, grid))]
+    return min(options)[-1] if options else None
+
+
+def total_counts(data: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
+    """For each row, in how many dimensions it is the total category."""
+    if not dims:
+        return np.zeros(len(data), dtype=int)
+    return (data[list(dims)].astype("object") == TOTAL).sum(axis=1).to_numpy()
+
+
+def lines_by_cell(lines: list[Line]) -> dict[int, list[int]]:
+    """Cell -> positions in ``lines`` of the lines it belongs to."""
+    out: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        for cell in line.members:
+            out.setdefault(cell, []).append(i)
+    return out
+
+
+def determined_cells(lines: list[Line], status: np.ndarray) -> list[int]:
+    """Suppressed cells that the line equations, taken together, determine exactly.
+
+    The unknowns are the suppressed and missing cells; each line gives one linear equation in
+    them. A cell is determined when its unit vector lies in the row space of the equations
+    restricted to the unknowns, i.e. when every solution of the homogeneous system is 0 there.
+    Solved per connected group of unknowns by reducing the equations to reduced row echelon
+    form: the cell is determined when some reduced row is its unit vector.
+    """
+    unknown_status = (STATUS_SUPPRESSED, STATUS_MISSING)
+    equations = []
+    for line in lines:
+        terms = {m: (1.0 if m == line.total else -1.0) for m in line.members if status[m] in unknown_status}
+        if terms:
+            equations.append(terms)
+    determined: list[int] = []
+    for group in connected_groups(equations):
+        if any(status[c] == STATUS_SUPPRESSED for terms in group for c in terms):
+            determined += determined_in_group(group, status)
+    return sorted(determined)
+
+
+def connected_groups(equations: list[dict[int, float]]) -> list[list[dict[int, float]]]:
+    """Equations grouped so that groups share no unknown (union-find over the unknowns)."""
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for terms in equations:
+        cells = list(terms)
+        for other in cells[1:]:
+            parent[find(other)] = find(cells[0])
+    groups: dict[int, list[dict[int, float]]] = {}
+    for terms in equations:
+        groups.setdefault(find(next(iter(terms))), []).append(terms)
+    return list(groups.values())
+
+
+def determined_in_group(equations: list[dict[int, float]], status: np.ndarray) -> list[int]:
+    """Suppressed cells of one group of equations that the group determines."""
+    cells = sorted({c for terms in equations for c in terms})
+    column = {c: j for j, c in enumerate(cells)}
+    matrix = np.zeros((len(equations), len(cells)))
+    for i, terms in enumerate(equations):
+        for cell, coefficient in terms.items():
+            matrix[i, column[cell]] = coefficient
+    solved = unit_rows(matrix)
+    return [c for c in cells if status[c] == STATUS_SUPPRESSED and solved[column[c]]]
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    """For each column j, whether the unit vector e_j lies in the row space of ``matrix``.
+
+    Gauss-Jordan elimination with partial pivoting (numpy row operations, no LAPACK call, so
+    it stays fast when BLAS threads compete). In reduced row echelon form a unit vector is in
+    the row space exactly when it is one of the rows.
+    """
+    work = matrix.astype("float64", copy=True)
+    n_rows, n_cols = work.shape
+    pivots: list[tuple[int, int]] = []
+    row = 0
+    for col in range(n_cols):
+        if row == n_rows:
+            break
+        best = row + int(np.argmax(np.abs(work[row:, col])))
+        if abs(work[best, col]) < RANK_TOLERANCE:
+            continue
+        work[[row, best]] = work[[best, row]]
+        work[row] /= work[row, col]
+        others = np.flatnonzero(np.abs(work[:, col]) > RANK_TOLERANCE)
+        others = others[others != row]
+        if others.size:
+            work[others] -= np.outer(work[others, col], work[row])
+            work[others, col] = 0.0
+        pivots.append((row, col))
+        row += 1
+    solved = np.zeros(n_cols, dtype=bool)
+    for r, col in pivots:
+        solved[col] = int((np.abs(work[r]) > RANK_TOLERANCE).sum()) == 1
+    return solved
+
+
+def link_shares(data: pd.DataFrame, status: np.ndarray, dims: Sequence[str]) -> np.ndarray:
+    """Step 3: suppress a percentage or share whose count cell (same categories) is suppressed."""
+    status = status.copy()
+    keys = [tuple(row) for row in data[list(dims)].astype("object").itertuples(index=False, name=None)]
+    measure = data["measure"].to_numpy()
+    suppressed_counts = {
+        k
+        for k, m, s in zip(keys, measure, status, strict=True)
+        if m == MEASURE_COUNT and s == STATUS_SUPPRESSED
+    }
+    for i, (k, m) in enumerate(zip(keys, measure, strict=True)):
+        if m in LINKED_MEASURES and k in suppressed_counts and status[i] not in HIDDEN_STATUSES:
+            status[i] = STATUS_SUPPRESSED
+    return status
+
+
+def finish_table(
+    table: AppendixTable, data: pd.DataFrame, status: np.ndarray, threshold: int
+) -> AppendixTable:
+    """The disclosed table: ``status`` set, hidden values NaN, zeros 0, the threshold recorded."""
+    out = data.copy()
+    out["status"] = pd.Series(status, index=out.index, dtype="object").astype(str)
+    hidden = np.isin(status, HIDDEN_STATUSES)
+    out.loc[hidden, "value"] = np.nan
+    out.loc[status == STATUS_ZERO, "value"] = 0.0
+    out.attrs[THRESHOLD_ATTR] = threshold
+    return dataclasses.replace(table, data=out, threshold=threshold)
+
+
+def disclosure_threshold(table: AppendixTable) -> int | None:
+    """The threshold :func:`apply_disclosure` used on ``table`` (None when it was not applied)."""
+    if "status" not in table.data.columns:
+        return None
+    value = table.threshold if table.threshold is not None else table.data.attrs.get(THRESHOLD_ATTR)
+    return int(value) if value is not None else None
+
+
+def is_derivable(table: AppendixTable) -> list[str]:
+    """Explanations of suppressed counts a reader can recover exactly from line totals.
+
+    Uses only what is published: the ``status`` column and the visible values. Empty when the
+    table is safe. Used by the publishing guard, the audit and the property tests.
+
+    Raises
+    ------
+    DisclosureError
+        When the table has no ``status`` column (disclosure control was not applied).
+    """
+    data = published_cells(table)
+    status = data["status"].to_numpy(dtype=object)
+    value = data["value"].to_numpy()
+    lines = find_lines(data, table.dims)
+    messages: list[str] = []
+    reported: set[int] = set()
+    for line in lines:
+        leak = line_leak(line, status, value)
+        if leak is None:
+            continue
+        hidden = [m for m in line.members if status[m] == STATUS_SUPPRESSED]
+        reported.update(hidden)
+        messages.append(leak_message(table, data, line, hidden, leak))
+    for cell in determined_cells(lines, status):
+        if cell not in reported:
+            messages.append(
+                f"Table {table.key}: suppressed cell {describe_cell(data, table.dims, cell)} can be "
+                "derived by combining several line totals (row and column equations) with the "
+                "visible cells."
+            )
+    return messages
+
+
+def published_cells(table: AppendixTable) -> pd.DataFrame:
+    """The table's data with a fresh index, float values and string statuses; requires ``status``."""
+    if "status" not in table.data.columns:
+        raise DisclosureError(
+            f"Table {table.key} has no 'status' column: run imdi_analysis.disclosure.apply_disclosure "
+            "on it before checking or publishing it."
+        )
+    data = table.data.reset_index(drop=True).copy()
+    data["value"] = pd.to_numeric(data["value"], errors="coerce").astype("float64")
+    data["status"] = clean_statuses(data["status"])
+    return data
+
+
+def leak_message(table: AppendixTable, data: pd.DataFrame, line: Line, hidden: list[int], leak: str) -> str:
+    """An English explanation of how ``line`` reveals its suppressed cells."""
+    total = describe_cell(data, table.dims, line.total)
+    if leak == "single":
+        return (
+            f"Table {table.key}: suppressed cell {describe_cell(data, table.dims, hidden[0])} can be "
+            f"derived from the line along {line.dim!r}: total {total} minus the visible cells."
+        )
+    cells = "; ".join(describe_cell(data, table.dims, c) for c in hidden[:MAX_CELLS_IN_MESSAGE])
+    return (
+        f"Table {table.key}: the {len(hidden)} suppressed cells of the line along {line.dim!r} "
+        f"(total {total}) sum to {len(hidden)}, so each is 1: {cells}."
+    )
+
+
+def describe_cell(data: pd.DataFrame, dims: Sequence[str], cell: int) -> str:
+    """``(sex=Kvinner, age=I alt; row 7)`` for messages."""
+    parts = ", ".join(f"{d}={data.iloc[cell][d]}" for d in dims)
+    return f"({parts}; row {cell + 1})"
+
+
+def small_visible_counts(table: AppendixTable, threshold: int) -> list[str]:
+    """Explanations of visible counts in ``(0, threshold)``."""
+    data = published_cells(table)
+    shown = (data["measure"] == MEASURE_COUNT) & (data["status"] == STATUS_SHOWN)
+    small = shown & (data["value"] > 0) & (data["value"] < threshold)
+    return [
+        f"Table {table.key}: count {format_count(data.at[i, 'value'])} in cell "
+        f"{describe_cell(data, table.dims, i)} is below the threshold {threshold} and visible."
+        for i in np.flatnonzero(small.to_numpy())
+    ]
+
+
+def format_count(value: float) -> str:
+    """A count for messages: ``3`` rather than ``3.0``."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def disclosure_problems(table: AppendixTable, threshold: int) -> list[str]:
+    """Every reason ``table`` is unsafe to publish at ``threshold``: small counts and derivable cells."""
+    return small_visible_counts(table, threshold) + is_derivable(table)
+
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Line",
+    "apply_disclosure",
+    "disclosure_problems",
+    "disclosure_threshold",
+    "find_lines",
+    "is_derivable",
+    "small_visible_counts",
+]
