@@ -1,0 +1,274 @@
+"""Validate every source of a year in one report, and write validated copies to ``data/processed``.
+
+``validate_year`` never stops at the first problem: every source is read and validated lazily,
+and every failure — a missing file, an unreadable file, a value that breaks a check — becomes
+one row of a single report (``file, column, check, row, value``). ``process_year`` writes the
+validated frames as Parquet with a manifest of SHA-256 checksums, and only when the whole year
+is valid, so that ``data/processed`` never holds a half-checked year. Raw files are only read.
+
+The report names pseudonymous person ids of failing rows; it is meant for the data owner and
+must be kept with the extracts, never published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from imdi_analysis import __version__, config
+from imdi_analysis.errors import ConfigError, DataNotFoundError, DataValidationError
+from imdi_analysis.sources._base import SourceSpec, extract_date_of, find_source_file, read_source
+from imdi_analysis.sources.registry import SOURCES
+from imdi_analysis.tabular import REPORT_COLUMNS, format_report, write_atomic, write_parquet_atomic
+
+CHECK_YEAR_EXISTS = "year folder exists"
+CHECK_FILE_EXISTS = "file exists"
+CHECK_FILE_READABLE = "file readable"
+SOURCES_FOLDER = "sources"
+MANIFEST_NAME = "manifest.json"
+REPORT_SUFFIXES = (".csv", ".html")
+
+
+@dataclass
+class ValidationResult:
+    """Outcome of validating every source of one year.
+
+    Attributes
+    ----------
+    year : the year folder validated
+    data_dir : the folder of register extracts
+    synthetic : whether ``data_dir`` holds synthetic data
+    report : one row per failure (``file, column, check, row, value``); empty when all is valid
+    frames : validated frames of the sources that passed, by source name
+    files : input file of each source found, by source name
+    """
+
+    year: int
+    data_dir: Path
+    synthetic: bool
+    report: pd.DataFrame
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every source exists and passed its schema."""
+        return self.report.empty
+
+    @property
+    def rows(self) -> int:
+        """Rows in the sources that passed."""
+        return sum(len(frame) for frame in self.frames.values())
+
+    def counts(self) -> pd.DataFrame:
+        """Number of failures per file, column and check."""
+        if self.report.empty:
+            return pd.DataFrame(columns=["file", "column", "check", "failures"])
+        grouped = self.report.groupby(["file", "column", "check"], sort=True, dropna=False)
+        return grouped.size().rename("failures").reset_index()
+
+    def summary(self) -> str:
+        """``OK: n files, m rows`` or the readable failure report with counts per check."""
+        if self.ok:
+            return f"OK: {len(self.files)} files, {self.rows} rows ({self.data_dir}/{self.year})."
+        failing = self.report["file"].nunique()
+        lines = [
+            format_report(self.report),
+            f"{failing} of {len(SOURCES)} source files for {self.year} failed in {self.data_dir}.",
+            "Failures per check:",
+        ]
+        for row in self.counts().itertuples(index=False):
+            where = f"{Path(row.file).name} {row.column}".strip()
+            lines.append(f"  {row.failures:>7}  {where}: {row.check}")
+        return "\n".join(lines)
+
+
+def validate_year(year: int, data_dir: Path | None = None) -> ValidationResult:
+    """Validate every source of ``year``; collect all failures in one report.
+
+    Parameters
+    ----------
+    year : year folder (extract of 31 December)
+    data_dir : folder of extracts, one sub-folder per year; ``None`` uses
+        :func:`imdi_analysis.config.register_dir`
+
+    Returns
+    -------
+    ValidationResult
+        A missing or unreadable file is a failure row, not an exception.
+    """
+    directory, synthetic = config.register_dir(data_dir)
+    result = ValidationResult(year, directory, synthetic, pd.DataFrame(columns=REPORT_COLUMNS))
+    folder = Path(directory) / str(year)
+    if not folder.is_dir():
+        existing = ", ".join(map(str, config.years_in(Path(directory)))) or "none"
+        message = f"No folder for {year} in {directory}. Years that exist: {existing}."
+        result.report = failure_row(folder, CHECK_YEAR_EXISTS, message)
+        return result
+    failures = []
+    for name, spec in SOURCES.items():
+        frame, path, problems = validate_source(spec, directory, year)
+        if path is not None:
+            result.files[name] = path
+        if problems is None:
+            result.frames[name] = frame
+        else:
+            failures.append(problems)
+    if failures:
+        result.report = pd.concat(failures, ignore_index=True)[REPORT_COLUMNS]
+    return result
+
+
+def validate_source(
+    spec: SourceSpec, directory: Path, year: int
+) -> tuple[pd.DataFrame | None, Path | None, pd.DataFrame | None]:
+    """Validated frame, input path and failure rows (``None`` when valid) of one source."""
+    try:
+        path = find_source_file(directory, year, spec.name)
+    except DataNotFoundError as exc:
+        expected = Path(directory) / str(year) / f"{spec.name}.csv"
+        return None, None, failure_row(expected, CHECK_FILE_EXISTS, str(exc))
+    try:
+        return read_source(path, spec, extract_date_of(year)), path, None
+    except DataValidationError as exc:
+        if exc.report is not None and not exc.report.empty:
+            return None, path, exc.report
+        return None, path, failure_row(path, CHECK_FILE_READABLE, str(exc))
+
+
+def failure_row(path: Path, check: str, message: str) -> pd.DataFrame:
+    """A one-row report for a file-level problem."""
+    row = {"file": str(path), "column": "", "check": check, "row": pd.NA, "value": message}
+    frame = pd.DataFrame([row], columns=REPORT_COLUMNS)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def check_year(year: int, data_dir: Path | None = None, report_path: Path | None = None) -> str:
+    """Validate ``year``, write the report to ``report_path`` if given, return the OK summary.
+
+    Raises
+    ------
+    DataValidationError
+        Any source failed; the message is the readable report and ``.report`` the rows.
+    """
+    if report_path is not None:
+        check_report_suffix(report_path)
+    result = validate_year(year, data_dir)
+    if report_path is not None:
+        write_report(result, report_path)
+    if not result.ok:
+        raise DataValidationError(result.summary(), report=result.report)
+    return result.summary()
+
+
+def check_report_suffix(path: Path) -> None:
+    """Raise :class:`ConfigError` unless the report file ends in ``.csv`` or ``.html``."""
+    if Path(path).suffix.lower() not in REPORT_SUFFIXES:
+        raise ConfigError(f"Report file {path} must end in .csv or .html.")
+
+
+def write_report(result: ValidationResult, path: Path) -> None:
+    """Write the failure report as CSV (rows) or HTML (summary counts and rows)."""
+    path = Path(path)
+    check_report_suffix(path)
+    if path.suffix.lower() == ".csv":
+        write_atomic(path, result.report.to_csv(index=False, lineterminator="\n"))
+        return
+    title = f"Validation of {result.data_dir}/{result.year}"
+    status = "OK" if result.ok else f"{len(result.report)} failure(s)"
+    body = [
+        f"<h1>{html.escape(title)}</h1>",
+        f"<p>{html.escape(status)}; {len(result.files)} files found.</p>",
+        "<h2>Failures per check</h2>",
+        result.counts().to_html(index=False, escape=True),
+        "<h2>Failures</h2>",
+        result.report.to_html(index=False, escape=True, na_rep=""),
+    ]
+    page = f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
+    write_atomic(path, page + "<body>\n" + "\n".join(body) + "\n</body></html>\n")
+
+
+def process_year(year: int, data_dir: Path | None = None, output_dir: Path | None = None) -> Path:
+    """Validate ``year`` and write every source to ``<output>/<year>/sources/<name>.parquet``.
+
+    The manifest ``manifest.json`` beside them records the SHA-256 and size of every raw input
+    and output, rows, the package version and whether the data are synthetic. Nothing is
+    written when any source fails.
+
+    Returns
+    -------
+    Path
+        The manifest file.
+
+    Raises
+    ------
+    DataValidationError
+        Some source failed; ``data/processed`` is left untouched.
+    """
+    result = validate_year(year, data_dir)
+    if not result.ok:
+        raise DataValidationError(result.summary(), report=result.report)
+    out = Path(output_dir or config.PROCESSED_DIR) / str(year) / SOURCES_FOLDER
+    entries = {}
+    for name, frame in result.frames.items():
+        target = out / f"{name}.parquet"
+        write_parquet_atomic(frame, target)
+        entries[name] = manifest_entry(result.files[name], target, len(frame))
+    manifest = {
+        "year": year,
+        "extract_date": extract_date_of(year).isoformat(),
+        "data_dir": str(result.data_dir),
+        "synthetic": result.synthetic,
+        "package_version": __version__,
+        "sources": entries,
+    }
+    path = out / MANIFEST_NAME
+    write_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def manifest_entry(source: Path, target: Path, rows: int) -> dict:
+    """Checksums, sizes and rows of one input and its validated output."""
+    return {
+        "input": str(source),
+        "input_sha256": sha256_of(source),
+        "input_bytes": source.stat().st_size,
+        "output": target.name,
+        "output_sha256": sha256_of(target),
+        "rows": rows,
+    }
+
+
+def sha256_of(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (the file is opened read-only)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def processed_manifest(year: int, output_dir: Path | None = None) -> dict:
+    """The manifest written by :func:`process_year` for ``year``."""
+    path = Path(output_dir or config.PROCESSED_DIR) / str(year) / SOURCES_FOLDER / MANIFEST_NAME
+    if not path.is_file():
+        raise DataNotFoundError(
+            f"No processed sources for {year}: {path} is missing. Run `imdi process --year {year}`."
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+__all__ = [
+    "ValidationResult",
+    "check_year",
+    "process_year",
+    "processed_manifest",
+    "validate_year",
+    "write_report",
+]

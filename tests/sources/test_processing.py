@@ -1,0 +1,116 @@
+"""Validating a whole year into one report, and writing validated Parquet with a manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from imdi_analysis.errors import ConfigError, DataValidationError
+from imdi_analysis.sources import SOURCES
+from imdi_analysis.sources.processing import check_year, process_year, validate_year, write_report
+from tests.sources.helpers import YEAR, read_raw, write_raw
+
+
+def corrupt(data_dir: Path) -> None:
+    """Two failing sources and one missing file."""
+    settlement = read_raw(data_dir, "settlement")
+    settlement.loc[0, "county"] = "12"
+    settlement.loc[2, "self_settled"] = "kanskje"
+    write_raw(settlement, data_dir, "settlement")
+    complaints = read_raw(data_dir, "complaints")
+    complaints.loc[1, "decided_date"] = "2020-01-01"
+    write_raw(complaints, data_dir, "complaints")
+    (data_dir / str(YEAR) / "supervision.csv").unlink()
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_valid_year_gives_an_empty_report_and_every_frame(data_dir: Path):
+    result = validate_year(YEAR, data_dir)
+    assert result.ok
+    assert set(result.frames) == set(SOURCES)
+    assert result.summary().startswith(f"OK: {len(SOURCES)} files, {result.rows} rows")
+
+
+def test_report_collects_every_failure_of_every_source(data_dir: Path):
+    corrupt(data_dir)
+    result = validate_year(YEAR, data_dir)
+    assert not result.ok
+    report = result.report
+    assert list(report.columns) == ["file", "column", "check", "row", "value"]
+    found = {
+        (Path(f).name, c, k.split("(")[0], r)
+        for f, c, k, r in report[["file", "column", "check", "row"]].itertuples(index=False, name=None)
+    }
+    assert ("settlement.csv", "county", "county_valid_on_reference_date", 1) in found
+    assert ("settlement.csv", "self_settled", "coerce_dtype", 3) in found
+    assert ("complaints.csv", "decided_date", "decided_not_before_received", 2) in found
+    missing = report[report["check"] == "file exists"]
+    assert Path(missing["file"].iloc[0]).name == "supervision.csv"
+    assert set(result.frames) == set(SOURCES) - {"settlement", "complaints", "supervision"}
+    counts = result.counts()
+    assert counts["failures"].sum() == len(report)
+    summary = result.summary()
+    assert "Failures per check:" in summary and "decided_not_before_received" in summary
+
+
+def test_missing_year_folder_is_one_failure_row_not_a_crash(data_dir: Path):
+    result = validate_year(2015, data_dir)
+    assert len(result.report) == 1
+    assert result.report.loc[0, "check"] == "year folder exists"
+    assert "Years that exist: 2022" in result.report.loc[0, "value"]
+
+
+def test_check_year_raises_with_the_report_and_writes_csv_and_html(data_dir: Path, tmp_path: Path):
+    corrupt(data_dir)
+    with pytest.raises(DataValidationError) as info:
+        check_year(YEAR, data_dir, tmp_path / "report.csv")
+    assert len(info.value.report) == len(pd.read_csv(tmp_path / "report.csv"))
+    result = validate_year(YEAR, data_dir)
+    write_report(result, tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "decided_not_before_received" in page and "<table" in page
+    with pytest.raises(ConfigError, match=r"\.csv or \.html"):
+        check_year(YEAR, data_dir, tmp_path / "report.txt")
+
+
+def test_process_year_writes_parquet_and_a_manifest_with_checksums(data_dir: Path, tmp_path: Path):
+    (data_dir / "SYNTHETIC").write_text("synthetic\n")
+    out = tmp_path / "processed"
+    manifest_path = process_year(YEAR, data_dir, out)
+    assert manifest_path == out / str(YEAR) / "sources" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest["synthetic"] is True and manifest["year"] == YEAR and manifest["package_version"]
+    assert set(manifest["sources"]) == set(SOURCES)
+    entry = manifest["sources"]["settlement"]
+    raw = data_dir / str(YEAR) / "settlement.csv"
+    assert entry["input_sha256"] == hashlib.sha256(raw.read_bytes()).hexdigest()
+    parquet = manifest_path.parent / "settlement.parquet"
+    assert entry["output_sha256"] == hashlib.sha256(parquet.read_bytes()).hexdigest()
+    frame = pd.read_parquet(parquet)
+    assert entry["rows"] == len(frame) == 5
+    assert pd.api.types.is_datetime64_any_dtype(frame["permit_date"])
+
+
+def test_process_year_leaves_processed_untouched_and_raw_unmodified_on_failure(
+    data_dir: Path, tmp_path: Path
+):
+    out = tmp_path / "processed"
+    process_year(YEAR, data_dir, out)
+    before_out, before_raw = snapshot(out), snapshot(data_dir)
+    corrupt(data_dir)
+    after_corruption_raw = snapshot(data_dir)
+    with pytest.raises(DataValidationError):
+        process_year(YEAR, data_dir, out)
+    assert snapshot(out) == before_out
+    assert snapshot(data_dir) == after_corruption_raw != before_raw
