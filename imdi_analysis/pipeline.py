@@ -370,6 +370,8 @@ def publish_book(
     """
     index = build_dir / "html" / "index.html"
     stamp = build_dir / "book.key"
+    for stale in build_dir.glob(".staging-*"):  # left by an interrupted run; we hold the lock
+        shutil.rmtree(stale, ignore_errors=True)
     if not force and index.is_file() and stamp.is_file() and stamp.read_text() == key:
         return index, False
     staging = build_dir / f".staging-{os.getpid()}"
