@@ -31,7 +31,7 @@ STATIC_PAGES = (
     ("endringslogg", "Endringslogg"),
 )
 SYNTHETIC_NOTICE = (
-    ":::{warning} Syntetiske data\n"
+    ":::{admonition} Syntetiske data\n:class: warning\n"
     "Registertallene på denne siden er **syntetiske**: de er laget av pakkens generator for å vise "
     "metodene og har realistiske størrelser, men beskriver ingen virkelige personer. Budsjettall og "
     "tekst fra tildelingsbrevet er ekte.\n:::"
@@ -79,6 +79,10 @@ def write_published_notebook(
 ) -> None:
     """Copy an executed notebook into the book, with a synthetic-data notice and a provenance footer."""
     nb = nbformat.read(source, as_version=4)
+    for cell in nb.cells:  # readers see results; the parameters stay in the downloadable notebook
+        tags = cell.metadata.get("tags", [])
+        if "parameters" in tags or "injected-parameters" in tags:
+            cell.metadata["tags"] = [*tags, "remove-cell"]
     if synthetic:
         first_heading = next(
             (
@@ -218,7 +222,8 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[s
     ]
     if synthetic:
         lines += [
-            ":::{warning} Syntetiske registerdata",
+            ":::{admonition} Syntetiske registerdata",
+            ":class: warning",
             "Registerdataene i denne utgaven (introduksjonsprogram, opplæring, bosetting, tolkeregister m.m.) "
             "er **syntetiske**. De er laget av pakkens deterministiske generator med realistiske størrelser, "
             "men beskriver ingen virkelige personer. Personopplysninger fra registrene er fortrolige og "

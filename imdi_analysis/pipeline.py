@@ -137,6 +137,9 @@ def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
 
         first, last = SYNTHETIC_YEARS
         generate(list(range(first, last + 1)), seed=SYNTHETIC_SEED, scale=1.0, out_dir=registers)
+    from imdi_analysis.budget.accounts import resolve_accounts_dir
+
+    resolve_accounts_dir(None)  # generates the synthetic default accounts when no real exports exist
     return registers, synthetic
 
 

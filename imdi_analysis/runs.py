@@ -4,7 +4,8 @@ The run file is data, not code. Each entry names a notebook, its chapter title, 
 (``year``: once per selected year; ``year_period``: once per selected year and period;
 ``all``: once for the whole run), whether it needs the year's allocation letter, the inputs it
 reads (globs, used by the cache) and its parameters. Parameter values may use the placeholders
-``{year}``, ``{period}``, ``{years}``, ``{data_dir}`` and ``{threshold}``.
+``{year}``, ``{period}``, ``{years}``, ``{data_dir}``, ``{threshold}``, ``{output_dir}`` and
+``{reference_date}`` (30 June or 31 December of the year, ISO format).
 
 Parameters are checked against the notebook's ``parameters`` cell before any kernel starts: an
 unknown name, or a value whose type differs from the default's type, fails with the list of
@@ -22,11 +23,11 @@ from typing import Any
 import nbformat
 import yaml
 
-from imdi_analysis.config import NOTEBOOKS_DIR, RUNS_FILE
+from imdi_analysis.config import NOTEBOOKS_DIR, RUNS_FILE, reference_date
 from imdi_analysis.errors import ConfigError
 
 SCOPES = ("year", "year_period", "all")
-PLACEHOLDERS = ("year", "period", "years", "data_dir", "threshold", "output_dir")
+PLACEHOLDERS = ("year", "period", "years", "data_dir", "threshold", "output_dir", "reference_date")
 ENTRY_KEYS = {"notebook", "title", "scope", "needs_letter", "reads", "parameters", "periods", "part"}
 
 
@@ -190,7 +191,11 @@ def plan(
         for year, period in scope_keys(entry, years, periods):
             if entry.needs_letter and year is not None and year not in letter_years:
                 continue
+            ref = (
+                reference_date(year, period).isoformat() if year is not None and period is not None else None
+            )
             values = {
+                "reference_date": ref,
                 "year": year,
                 "period": period,
                 "years": years_text,
