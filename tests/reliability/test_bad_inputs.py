@@ -1,0 +1,332 @@
+"""Bad inputs: every register source and letter file, broken one way at a time (issue 9).
+
+The corpus in ``tests/fixtures/bad/sources/`` (written by ``tests/fixtures/bad/make_corpus.py``)
+holds one file per source or letter file and kind of damage; ``cases.json`` says whether the
+file must fail or load, and which column, rows and values are concerned.
+
+- Every failing case, read through the package's loader, raises ``DataValidationError`` whose
+  message names the file, the column and the rows, and leaves the input files untouched.
+- Every case that must load (BOM, tab-separated, Windows-1252 with æøå, text starting with
+  ``=`` ``+`` ``-`` ``@``) gives the same frame as the valid file, with its text intact; such
+  text never becomes a live formula in a published workbook.
+- One case per kind (the expensive checks): ``process_year`` into a folder with a previous good
+  run and the tiny fixture book with ``validate=True`` both refuse, and the processed files and
+  every file of ``build/html`` stay byte-identical; the ``imdi`` command exits non-zero.
+
+Known gaps in modules these tests do not own are marked ``xfail(strict=True)`` in
+:data:`KNOWN_GAPS`, so a fix makes the test pass and the mark must be removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+from imdi_analysis import config
+from imdi_analysis.cli import main
+from imdi_analysis.disclosure import apply_disclosure
+from imdi_analysis.errors import DataValidationError, ImdiError
+from imdi_analysis.publish import publish_csv, publish_workbook
+from imdi_analysis.sources.processing import process_year
+from imdi_analysis.sources.registry import SOURCES
+from imdi_analysis.tables import TOTAL, AppendixTable
+from tests.reliability.conftest import (
+    CASES,
+    CORPUS,
+    GOOD_LETTER,
+    GOOD_REGISTERS,
+    LETTER_YEAR,
+    REGISTER_YEAR,
+    REGISTERS,
+    GoodRun,
+    cases_where,
+    copy_good_inputs,
+    install_case,
+    load_case,
+    run_tiny_book,
+    tree_state,
+)
+
+FAILING = cases_where(outcome="fail")
+LOADING = cases_where(outcome="load")
+EMPTY_FILE_GAP = (
+    "imdi_analysis.tabular.read_table: an empty file fails naming the file only ('the file is empty; "
+    "expected a header row and data'), not the columns the schema expects."
+)
+SHORT_ROW_GAP = (
+    "imdi_analysis.tabular.read_table: pandas pads a last row with fewer fields than the header with "
+    "empty values, so a file cut at a field boundary loads silently (here the row loses values "
+    "that may be empty, e.g. an end date and outcome)."
+)
+COMPOSITE_KEY_GAP = (
+    "imdi_analysis.tabular.failure_report: failures of pandera's Config.unique "
+    "(multiple_fields_uniqueness) are reported under 'table' with every key cell, so the message "
+    "names the rows but not the key columns."
+)
+LETTER_DATE_GAP = (
+    "letter date columns are pa.DateTime without a format: one dd.mm.yyyy date makes coercion of "
+    "the whole column fail and the report says '1 failing (nan)', with no row and no value."
+)
+KNOWN_GAPS = {
+    **{c["id"]: EMPTY_FILE_GAP for c in cases_where(kind="empty_file")},
+    **{c["id"]: SHORT_ROW_GAP for c in cases_where(kind="short_row")},
+    "registers-register_searches-missing_column": (
+        "imdi_analysis.tabular.sniff_separator: a file left with one column ('month') is rejected for "
+        "having no separator; the message does not name the missing column 'searches'."
+    ),
+    "letter-budget_posts-duplicate_id": COMPOSITE_KEY_GAP,
+    "letter-earmarks-duplicate_id": COMPOSITE_KEY_GAP,
+    "letter-grants-duplicate_id": COMPOSITE_KEY_GAP,
+    "letter-assignments-duplicate_id": (
+        "letter.assignments.AssignmentSchema.numbers_are_unique is a row-wise dataframe check "
+        "reported under 'table' with every cell of the rows; the column 'number' is not named."
+    ),
+    "letter-steering_parameters-invalid_code": (
+        "letter.goals.SteeringParameterSchema.sps_are_numbered_in_goal_order returns one bool for "
+        "the whole file, and it fails before check_goals_exist runs: the message ('1 failing "
+        "('False')') names no row and not the unknown goal 9."
+    ),
+    "letter-assignments-wrong_type": LETTER_DATE_GAP,
+    "letter-meetings-wrong_type": LETTER_DATE_GAP,
+}
+SILENT_GAPS = {c["id"] for c in cases_where(kind="short_row")}  # bad files that load without error
+SUBPROCESS_SOURCE = "settlement"
+SUBPROCESS_KINDS = ("missing_column", "truncated_file", "wrong_delimiter")
+ALWAYS_KINDS = {"missing_column", "extra_column", "wrong_type", "empty_file", "truncated_file"}
+ALWAYS_KINDS |= {"wrong_delimiter", "tab_delimiter", "bom"}
+SOMETIMES_KINDS = {"invalid_code", "duplicate_id", "inverted_dates", "negative_count", "short_row"}
+SOMETIMES_KINDS |= {"cp1252_text", "formula_text"}
+LETTER_COMMANDS = {
+    "chapter_totals": ["letter", "check"],
+    "budget_posts": ["letter", "check"],
+    "earmarks": ["letter", "check"],
+    "grants": ["letter", "check"],
+    "assignments": ["letter", "assignments"],
+    "reports": ["letter", "calendar"],
+    "meetings": ["letter", "calendar"],
+}
+PUBLISHED = dt.date(2023, 2, 15)
+THRESHOLD = 5
+
+
+def with_gaps(cases: list[dict], only: set[str] | None = None) -> list:
+    """``cases`` as pytest params named by case id; known gaps (those in ``only``, default all)
+    are marked strict xfail."""
+    gaps = {k: v for k, v in KNOWN_GAPS.items() if only is None or k in only}
+    return [pytest.param(c, id=c["id"], marks=xfail_marks(gaps.get(c["id"]))) for c in cases]
+
+
+def xfail_marks(reason: str | None) -> list:
+    return [] if reason is None else [pytest.mark.xfail(strict=True, reason=reason)]
+
+
+def one_per_kind(cases: list[dict]) -> list[dict]:
+    """One case of each kind, taking a different source or file for each kind (deterministic)."""
+    chosen = []
+    for i, kind in enumerate(dict.fromkeys(c["kind"] for c in cases)):
+        of_kind = [c for c in cases if c["kind"] == kind]
+        chosen.append(of_kind[i % len(of_kind)])
+    return chosen
+
+
+BOOK_CASES = one_per_kind([c for c in FAILING if c["target"] == REGISTERS])
+SUBPROCESS_CASES = [c for c in FAILING if c["name"] == SUBPROCESS_SOURCE and c["kind"] in SUBPROCESS_KINDS]
+LETTER_COMMAND_CASES = one_per_kind([c for c in FAILING if c["name"] in LETTER_COMMANDS])
+
+
+def names_column(message: str, column: str) -> bool:
+    """Whether ``column`` appears as a word of ``message`` (also inside a check name such as
+    ``deadline_after_count_date``)."""
+    return re.search(rf"(?<![A-Za-z0-9]){re.escape(column)}(?![A-Za-z0-9])", message) is not None
+
+
+def names_row(message: str, row: int) -> bool:
+    return re.search(rf"\brow {row}(?!\d)", message) is not None
+
+
+def assert_names_case(message: str, case: dict, path) -> None:
+    """The message names the file, the column (one of the cut columns) and every row concerned."""
+    assert str(path) in message, f"file not named:\n{message}"
+    columns = case.get("columns") or [case["column"]]
+    rest = message.replace(str(path), "")  # the file name must not count as naming a column
+    assert any(names_column(rest, c) for c in columns), f"none of {columns} named:\n{message}"
+    for row in case["rows"]:
+        assert names_row(message, row), f"row {row} not named:\n{message}"
+    if "value" in case:
+        assert case["value"] in message, f"value {case['value']!r} not shown:\n{message}"
+    assert "Traceback" not in message
+
+
+def good_frame(case: dict) -> pd.DataFrame:
+    """The valid file of the case's target, loaded the same way."""
+    return load_good(case["target"], case["name"]).copy()
+
+
+@functools.cache
+def load_good(target: str, name: str) -> pd.DataFrame:
+    root = GOOD_REGISTERS if target == REGISTERS else GOOD_LETTER
+    return load_case({"target": target, "name": name}, root)
+
+
+# --- the corpus itself ------------------------------------------------------------------------
+
+
+def test_corpus_is_what_the_generator_writes(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS.parent / "make_corpus.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.write_corpus(tmp_path)
+    written = {p.relative_to(tmp_path).as_posix(): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    committed = {p.relative_to(CORPUS).as_posix(): p.read_bytes() for p in CORPUS.rglob("*") if p.is_file()}
+    assert written == committed, "rerun tests/fixtures/bad/make_corpus.py and commit its output"
+
+
+def test_corpus_covers_every_source_and_letter_file_with_every_kind_that_applies():
+    registers = {c["name"] for c in CASES if c["target"] == REGISTERS}
+    letter_files = {c["name"] for c in CASES if c["target"] != REGISTERS}
+    assert registers == set(SOURCES)
+    assert letter_files == {p.stem for p in (GOOD_LETTER / str(LETTER_YEAR)).glob("*.csv")}
+    for name in registers | letter_files:
+        assert {c["kind"] for c in CASES if c["name"] == name} >= ALWAYS_KINDS, name
+    assert {c["kind"] for c in CASES} == ALWAYS_KINDS | SOMETIMES_KINDS
+
+
+# --- every failing case: a clear error, inputs untouched -------------------------------------
+
+
+@pytest.mark.parametrize("case", with_gaps(FAILING))
+def test_bad_input_fails_naming_file_column_and_row_and_leaves_inputs_untouched(case, tmp_path):
+    root = copy_good_inputs(case, tmp_path / "inputs")
+    path = install_case(case, root)
+    before = tree_state(root)
+    with pytest.raises(DataValidationError) as info:
+        load_case(case, root)
+    assert tree_state(root) == before
+    assert_names_case(str(info.value), case, path)
+
+
+# --- every case that must load: same data, text intact ----------------------------------------
+
+
+@pytest.mark.parametrize("case", with_gaps(LOADING))
+def test_supported_dialect_loads_the_same_data_with_text_intact(case, tmp_path):
+    root = copy_good_inputs(case, tmp_path / "inputs")
+    install_case(case, root)
+    before = tree_state(root)
+    frame = load_case(case, root)
+    assert tree_state(root) == before
+    good = good_frame(case)
+    cells = case.get("cells", [])
+    if not cells:
+        pd.testing.assert_frame_equal(frame, good)
+        return
+    assert len(frame) == len(good) + case.get("added_rows", 0)
+    for cell in cells:
+        assert cell["value"] in frame[cell["column"]].tolist(), cell
+    changed = sorted({cell["column"] for cell in cells})
+    pd.testing.assert_frame_equal(
+        frame.drop(columns=changed).iloc[: len(good)], good.drop(columns=changed), check_index_type=False
+    )
+
+
+def test_text_that_looks_like_a_formula_is_never_a_live_formula_when_published(tmp_path):
+    case = next(c for c in cases_where(kind="formula_text", target=REGISTERS) if c["name"] == "complaints")
+    root = copy_good_inputs(case, tmp_path / "inputs")
+    install_case(case, root)
+    labels = load_case(case, root)[case["cells"][0]["column"]].tolist()
+    assert {cell["value"] for cell in case["cells"]} <= set(labels)
+    data = pd.DataFrame({"label": [*labels, TOTAL], "value": [10.0] * len(labels) + [10.0 * len(labels)]})
+    data = data.assign(measure="count", base=np.nan)
+    labels_nb = {"label": "Saksnummer"}
+    table = AppendixTable("F1", "Saker", REGISTER_YEAR, "year", data, ["label"], labels_nb, notes=[labels[0]])
+    disclosed = apply_disclosure(table, THRESHOLD)
+    workbook = tmp_path / "tabeller.xlsx"
+    options = {"year": REGISTER_YEAR, "period": "year", "synthetic": True, "published": PUBLISHED}
+    publish_workbook([disclosed], workbook, threshold=THRESHOLD, **options)
+    book = openpyxl.load_workbook(workbook)
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert set(labels) <= {c.value for c in cells}, "labels are published as the same text"
+    publish_csv(disclosed, tmp_path / "F1.csv")
+    published = pd.read_csv(tmp_path / "F1.csv", dtype=str)["Saksnummer"].tolist()
+    assert {f"'{label}" for label in labels if label[0] in "=+-@"} <= set(published)
+
+
+# --- one case per kind: processed data and the book stay as they were -------------------------
+
+
+def error_of(call, *args) -> ImdiError | None:
+    """The :class:`ImdiError` ``call(*args)`` raises, or ``None`` when it returns."""
+    try:
+        call(*args)
+    except ImdiError as exc:
+        return exc
+    return None
+
+
+def restore_good_run(good: GoodRun, path, processed: dict) -> None:
+    """Put the valid file back; redo the processing if a bad file got through it."""
+    shutil.copyfile(GOOD_REGISTERS / str(REGISTER_YEAR) / path.name, path)
+    if tree_state(good.processed) != processed:
+        process_year(REGISTER_YEAR, good.registers, good.processed)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", with_gaps(BOOK_CASES, only=SILENT_GAPS))
+def test_bad_input_leaves_processed_data_and_book_byte_identical(case, good_run: GoodRun):
+    processed, html = tree_state(good_run.processed), tree_state(good_run.html)
+    assert processed and any(name.endswith(".html") for name in html), "the good run produced nothing"
+    path = install_case(case, good_run.registers)
+    try:
+        raw = tree_state(good_run.registers)
+        processing = error_of(process_year, REGISTER_YEAR, good_run.registers, good_run.processed)
+        building = error_of(run_tiny_book, good_run) if processing is not None else None
+        after = tree_state(good_run.registers), tree_state(good_run.processed), tree_state(good_run.html)
+    finally:
+        restore_good_run(good_run, path, processed)
+    assert isinstance(processing, DataValidationError), "process_year accepted the bad file"
+    assert isinstance(building, ImdiError), "the book was built from the bad file"
+    assert str(path) in str(processing) and str(path) in str(building)
+    assert after == (raw, processed, html)
+
+
+@pytest.mark.parametrize("case", with_gaps(SUBPROCESS_CASES))
+def test_imdi_validate_exits_non_zero_naming_file_column_and_row(case, tmp_path):
+    root = copy_good_inputs(case, tmp_path / "inputs")
+    path = install_case(case, root)
+    before = tree_state(root)
+    command = [sys.executable, "-m", "imdi_analysis", "validate", "--year", str(REGISTER_YEAR)]
+    command += ["--data", str(root)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=config.REPO_ROOT, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout == ""
+    assert_names_case(done.stderr, case, path)
+    assert f"1 of {len(SOURCES)} source files for {REGISTER_YEAR} failed" in done.stderr
+    assert tree_state(root) == before
+
+
+@pytest.mark.parametrize("case", with_gaps(LETTER_COMMAND_CASES))
+def test_imdi_letter_command_exits_non_zero_naming_file_column_and_row(case, tmp_path, monkeypatch, capsys):
+    root = copy_good_inputs(case, tmp_path / "letter")
+    path = install_case(case, root)
+    before = tree_state(root)
+    monkeypatch.setattr("imdi_analysis.config.LETTER_DIR", root)
+    monkeypatch.setattr(sys, "argv", ["imdi", *LETTER_COMMANDS[case["name"]], "--year", str(LETTER_YEAR)])
+    with pytest.raises(SystemExit) as exited:
+        main()
+    out, err = capsys.readouterr()
+    assert exited.value.code == 1
+    assert out == ""
+    assert_names_case(err, case, path)
+    assert tree_state(root) == before
