@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check imdi_analysis tests benchmarks
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_all.py
+	$(BIN)/python -m benchmarks.run_all
 
 lock:
 	rm -rf /tmp/imdi-lock-venv && $(PYTHON) -m venv /tmp/imdi-lock-venv
