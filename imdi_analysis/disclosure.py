@@ -609,3 +609,87 @@ __all__ = [
     "is_derivable",
     "small_visible_counts",
 ]
+
+
+# --- Indicator tables ---------------------------------------------------------------------------
+# Indicator frames (imdi_analysis.indicators) hold one row per breakdown cell with the counts
+# behind each figure. Before a reader sees them, rows resting on few persons are hidden (primary),
+# and further rows are hidden so that no hidden row can be recovered from its line total
+# (secondary), with the same threshold as the appendix tables.
+
+INDICATOR_BREAKDOWNS = ("sex", "county", "category", "household_type", "language", "qualification_category")
+INDICATOR_KEYS = ("indicator_id", "year", "period")
+INDICATOR_HIDDEN_COLUMNS = ("numerator", "denominator", "value", "ci_lower", "ci_upper", "change")
+PERSON_UNITS = ("share", "months", "count")
+
+
+def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """Indicator rows with a ``status`` column; figures of rows resting on few persons hidden.
+
+    Primary rule: a row is hidden when its numerator or denominator counts 1 to ``threshold - 1``
+    persons, or (for shares) when the persons outside the numerator do. Means (months) and
+    counts are hidden when their count of persons is that small. Secondary rule: in every line of
+    rows that differ in one breakdown only and include that breakdown's "I alt" row, a single
+    hidden row is joined by the visible row with the smallest denominator, until no hidden row can
+    be recovered by subtraction. Hidden rows keep their breakdown labels; their figures become
+    missing and their status is ``:``. Rows and order are unchanged.
+    """
+    threshold = check_threshold(threshold)
+    out = frame.copy()
+    hidden = indicator_primary(out, threshold)
+    hidden = indicator_secondary(out, hidden)
+    out["status"] = np.where(hidden, STATUS_SUPPRESSED, "")
+    for column in INDICATOR_HIDDEN_COLUMNS:
+        if column in out.columns:
+            out.loc[hidden, column] = np.nan
+    out.attrs[THRESHOLD_ATTR] = threshold
+    return out
+
+
+def indicator_primary(frame: pd.DataFrame, threshold: int) -> np.ndarray:
+    """Rows whose persons (numerator, denominator or the complement of a share) are few."""
+    numerator = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
+    denominator = pd.to_numeric(frame["denominator"], errors="coerce").to_numpy(dtype=float)
+    unit = frame["unit"].astype(str).to_numpy()
+
+    def small(values: np.ndarray) -> np.ndarray:
+        return (values > 0) & (values < threshold)
+
+    hidden = small(numerator)
+    persons_below = np.isin(unit, PERSON_UNITS)
+    hidden |= persons_below & small(denominator)
+    hidden |= (unit == "share") & small(denominator - numerator)
+    return hidden
+
+
+def indicator_secondary(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
+    """Hide further rows until no hidden row is alone in a line with a visible total."""
+    hidden = hidden.copy()
+    dims = [d for d in INDICATOR_BREAKDOWNS if d in frame.columns]
+    size = pd.to_numeric(frame["denominator"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    size = np.where(size > 0, size, pd.to_numeric(frame["numerator"], errors="coerce").fillna(0).to_numpy())
+    labels = frame[list(INDICATOR_KEYS) + dims].astype(str)
+    lines = []
+    for dim in dims:
+        others = [c for c in labels.columns if c != dim]
+        present = frame[dim].notna().to_numpy()
+        for _, index in labels[present].groupby(others, sort=False).groups.items():
+            positions = frame.index.get_indexer(index)
+            is_total = frame[dim].to_numpy()[positions] == TOTAL
+            if is_total.any() and (~is_total).sum() > 1:
+                lines.append((positions[~is_total], positions[is_total]))
+    changed = True
+    while changed:
+        changed = False
+        for parts, totals in lines:
+            if hidden[totals].all():
+                continue
+            hidden_parts = hidden[parts]
+            if hidden_parts.sum() == 1:
+                candidates = parts[~hidden_parts & (size[parts] > 0)]
+                if len(candidates) == 0:
+                    hidden[totals] = True
+                else:
+                    hidden[candidates[np.argmin(size[candidates])]] = True
+                changed = True
+    return hidden
