@@ -1,25 +1,77 @@
 """Reading tabular files in the dialects that arrive in practice, and validating them.
 
-CSV files may be UTF-8 (with or without BOM) or Windows-1252, separated by ``;`` or ``,``,
-with decimal comma in the Norwegian dialect. Parquet is read as is. Validation is lazy: every
-failure of every check is collected into one report that names file, column, check, row and
-value, and raised as :class:`~imdi_analysis.errors.DataValidationError`.
+CSV files may be UTF-8 (with or without BOM) or Windows-1252, separated by ``;``, ``,`` or tab
+(chosen from the header line), with decimal comma in the Norwegian dialect. Every row must have
+as many fields as the header: a row cut short (an interrupted copy) or with a field too many is
+an error naming the row, where pandas alone would pad it with empty values. When a schema is
+given, a header without any separator is read as one column, so that the schema names the
+columns that are missing; an empty file names the columns the schema expects. Parquet is read
+as is. Validation is lazy: every failure of every check is collected into one report that names
+file, column, check, row and value, and raised as :class:`~imdi_analysis.errors.DataValidationError`.
+
+Date columns of CSV files are ISO ``YYYY-MM-DD``; :func:`iso_date_field` declares one so that a
+date in another format is reported with its row and value.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import operator
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.engines import pandas_engine
 
 from imdi_analysis.errors import DataNotFoundError, DataValidationError
 
 REPORT_COLUMNS = ["file", "column", "check", "row", "value"]
 MAX_VALUES_IN_MESSAGE = 5
 ENCODINGS = ("utf-8-sig", "cp1252")
+SEPARATORS = (";", ",", "\t")
+ONE_COLUMN = "\x1f"  # ASCII unit separator: absent from text files, so each line is one field
+ISO_DATE_FORMAT = "%Y-%m-%d"
+CHECK_EMPTY_FILE = "file is empty"
+CHECK_TOO_FEW_FIELDS = "fewer fields than the header (row cut short?)"
+CHECK_TOO_MANY_FIELDS = "more fields than the header (separator inside an unquoted value?)"
+CHECK_KEY_UNIQUE = "multiple_fields_uniqueness"
+LINE = re.compile(r"[^\r\n]+")  # a line under any of the line ends pandas accepts
+KEY_ERROR = r"^KeyError\(['\"](.+)['\"]\)$"  # a check reading a missing column
+
+Date = pandas_engine.DateTime
+
+
+def iso_date_field(description: str, nullable: bool = False) -> pa.Field:
+    """A date column written ``YYYY-MM-DD``, stored as ``datetime64``.
+
+    With the format fixed, a value in another format (``31.03.2022``) fails coercion on its own
+    row and is reported with that row and value; without it, pandas guesses one format for the
+    whole column and the report names neither.
+    """
+    kwargs = {"to_datetime_kwargs": {"format": ISO_DATE_FORMAT}}
+    return pa.Field(nullable=nullable, dtype_kwargs=kwargs, description=description)
+
+
+def has_columns(frame: pd.DataFrame, *columns: str) -> bool:
+    """Whether ``frame`` has every column; a dataframe check returns :func:`passes` otherwise,
+    so that a missing column is reported once, as missing, by the strict schema."""
+    return set(columns) <= set(frame.columns)
+
+
+def passes(frame: pd.DataFrame) -> pd.Series:
+    """An all-true check result, one per row."""
+    return pd.Series(True, index=frame.index)
+
+
+def as_dates(values: pd.Series) -> pd.Series:
+    """ISO dates as ``datetime64``; values that failed coercion (reported by it) become ``NaT``."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    return pd.to_datetime(values, errors="coerce", format=ISO_DATE_FORMAT)
 
 
 def decode_bytes(raw: bytes, path: Path) -> str:
@@ -32,16 +84,27 @@ def decode_bytes(raw: bytes, path: Path) -> str:
     raise DataValidationError(f"{path}: cannot decode the file as UTF-8 or Windows-1252.")
 
 
-def sniff_separator(header: str, path: Path) -> str:
-    """Choose ``;``, ``,`` or tab from the header line."""
-    counts = {sep: header.count(sep) for sep in (";", ",", "\t")}
+def sniff_separator(header: str, path: Path, one_column: bool = False) -> str:
+    """Choose ``;``, ``,`` or tab from the header line.
+
+    A header without any of them is one column: with ``one_column`` the file is read that way
+    (:data:`ONE_COLUMN`), otherwise it is an error.
+    """
+    counts = {sep: header.count(sep) for sep in SEPARATORS}
     sep, n = max(counts.items(), key=lambda kv: kv[1])
-    if n == 0:
-        raise DataValidationError(
-            f"{path}: the header line has no ';', ',' or tab separator: {header[:80]!r}. "
-            "Save the file as CSV with a header row."
-        )
-    return sep
+    if n > 0:
+        return sep
+    if one_column:
+        return ONE_COLUMN
+    raise DataValidationError(
+        f"{path}: the header line has no ';', ',' or tab separator: {header[:80]!r}. "
+        "Save the file as CSV with a header row."
+    )
+
+
+def header_line(text: str) -> str:
+    """The first line that is not blank (pandas skips blank lines before the header too)."""
+    return next(line for line in (m.group() for m in LINE.finditer(text)) if line.strip())
 
 
 def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.DataFrame:
@@ -50,6 +113,15 @@ def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.
     Empty cells become missing values. When ``schema`` is given and the file uses ``;``,
     decimal commas in the schema's float columns are turned into points so that the schema
     can coerce them.
+
+    Raises
+    ------
+    DataNotFoundError
+        When the file does not exist.
+    DataValidationError
+        When the file is empty (naming the columns ``schema`` expects), cannot be decoded or
+        parsed, has no separator in its header (without ``schema``), or has a row with fewer
+        or more fields than the header (naming the row and the first missing column).
     """
     path = Path(path)
     if not path.is_file():
@@ -58,9 +130,9 @@ def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.
         return pd.read_parquet(path)
     text = decode_bytes(path.read_bytes(), path)
     if not text.strip():
-        raise DataValidationError(f"{path}: the file is empty; expected a header row and data.")
-    header = text.splitlines()[0]
-    sep = sniff_separator(header, path)
+        raise empty_file_error(path, schema)
+    sep = sniff_separator(header_line(text), path, one_column=schema is not None)
+    check_field_counts(text, sep, path)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -80,6 +152,83 @@ def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.
     return frame
 
 
+def empty_file_error(path: Path, schema: type[pa.DataFrameModel] | None) -> DataValidationError:
+    """The error for an empty file, naming the columns ``schema`` expects (when given)."""
+    if schema is None:
+        return DataValidationError(f"{path}: the file is empty; expected a header row and data.")
+    columns = ", ".join(schema.to_schema().columns)
+    report = pd.DataFrame([[str(path), "", CHECK_EMPTY_FILE, None, f"expected columns: {columns}"]])
+    report.columns = REPORT_COLUMNS
+    return DataValidationError(
+        f"{path}: the file is empty; expected a header row with the columns {columns}, and data rows. "
+        "Export the file again.",
+        report=report.astype({"row": "Int64"}),
+    )
+
+
+def is_blank(fields: list[str]) -> bool:
+    """Whether a CSV record is a blank line (pandas skips those)."""
+    return len(fields) == 0 or (len(fields) == 1 and not fields[0].strip())
+
+
+def check_field_counts(text: str, sep: str, path: Path) -> None:
+    """Raise :class:`DataValidationError` when a row has fewer or more fields than the header.
+
+    Records are split with the :mod:`csv` module (quoted separators and line breaks inside
+    quotes do not count). pandas pads a short row with empty values, so a file cut at a field
+    boundary would otherwise load; a row with a field too many would shift or be rejected by
+    its line number. Rows are 1-based data rows, as in :func:`failure_report`.
+    """
+    header = [name.strip() for name in next(csv.reader([header_line(text)], delimiter=sep))]
+    if fields_match_header(text, sep, len(header)):
+        return
+    records = (fields for fields in split_records(text, sep) if not is_blank(fields))
+    next(records)  # the header
+    failures = [
+        field_count_failure(str(path), header, row, len(fields))
+        for row, fields in enumerate(records, start=1)
+        if len(fields) != len(header)
+    ]
+    if not failures:
+        return
+    report = pd.DataFrame(failures, columns=REPORT_COLUMNS).astype({"row": "Int64"})
+    raise DataValidationError(
+        f"{format_report(report)}\nEvery row must have as many fields as the header "
+        f"({len(header)}); check whether the file was cut short or a value holds an unquoted separator.",
+        report=report,
+    )
+
+
+def fields_match_header(text: str, sep: str, width: int) -> bool:
+    """Quick test that every non-blank record has ``width`` fields; ``False`` means look closer.
+
+    Without quotes or lone carriage returns a record is a line, and counting separators per
+    line (in C, through ``map``) is several times faster than splitting records with :mod:`csv`.
+    """
+    lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
+    if '"' in text or lone_cr:
+        widths = np.fromiter(map(len, split_records(text, sep)), dtype=np.int64)
+        return bool((widths[widths > 0] == width).all())
+    lines = text.rstrip("\r\n").split("\n")
+    counts = list(map(operator.methodcaller("count", sep), lines))
+    if counts.count(width - 1) == len(counts):
+        return True
+    return all(not line.strip() for line, n in zip(lines, counts, strict=True) if n != width - 1)
+
+
+def split_records(text: str, sep: str) -> Iterator[list[str]]:
+    """The CSV records of ``text``, split as pandas splits them (``"`` quotes, doubled to escape)."""
+    return csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+
+
+def field_count_failure(path: str, header: list[str], row: int, n_fields: int) -> list:
+    """One report row for a data row with ``n_fields`` fields: the first missing column when short."""
+    value = f"{n_fields} fields, header has {len(header)}"
+    if n_fields < len(header):
+        return [path, header[n_fields], CHECK_TOO_FEW_FIELDS, row, value]
+    return [path, "", CHECK_TOO_MANY_FIELDS, row, value]
+
+
 def fix_decimal_comma(frame: pd.DataFrame, schema: type[pa.DataFrameModel]) -> pd.DataFrame:
     """Replace decimal commas by points in the columns the schema types as float."""
     out = frame.copy()
@@ -94,20 +243,40 @@ def validate(frame: pd.DataFrame, schema: type[pa.DataFrameModel], path: Path | 
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        report = failure_report(exc.failure_cases, frame, str(path))
+        cases = drop_partial_key_failures(exc.failure_cases, schema, frame)
+        report = failure_report(cases, frame, str(path))
         raise DataValidationError(format_report(report), report=report) from None
+
+
+def drop_partial_key_failures(
+    cases: pd.DataFrame, schema: type[pa.DataFrameModel], frame: pd.DataFrame
+) -> pd.DataFrame:
+    """Drop key-uniqueness failures when a key column is missing from ``frame``.
+
+    pandera then checks the key columns that are present, which flags rows that differ only in
+    the missing column; the missing column itself is reported.
+    """
+    key = schema.to_schema().unique or []
+    key = [key] if isinstance(key, str) else list(key)
+    if all(column in frame.columns for column in key):
+        return cases
+    return cases[cases["check"].astype(str) != CHECK_KEY_UNIQUE]
 
 
 def failure_report(cases: pd.DataFrame, frame: pd.DataFrame, path: str) -> pd.DataFrame:
     """Turn pandera's failure cases into ``file, column, check, row, value`` rows.
 
     Rows are 1-based data row numbers (the header row is not counted, so row 1 is line 2 of a
-    CSV file). Follow-on failures caused by a column that could not be coerced are dropped.
+    CSV file). Failures of a dataframe check name no column (pandera lists every cell of the
+    failing row), except those of a composite key (``Config.unique``), which name each key
+    column. Follow-on failures are dropped: those caused by a column that could not be coerced,
+    and errors of checks that read a column missing from the file (reported once, as missing).
     """
     cases = cases.copy()
     position = {label: i + 1 for i, label in enumerate(frame.index)}
-    column = cases["column"].where(cases["schema_context"] != "DataFrameSchema", None)
     check = cases["check"].astype(str)
+    names_column = (cases["schema_context"] != "DataFrameSchema") | (check == CHECK_KEY_UNIQUE)
+    column = cases["column"].where(names_column, None)
     value = cases["failure_case"].astype(str)
     out = pd.DataFrame(
         {
@@ -121,9 +290,11 @@ def failure_report(cases: pd.DataFrame, frame: pd.DataFrame, path: str) -> pd.Da
         }
     )
     uncoercible = set(out.loc[out["check"].str.startswith("coerce_dtype"), "column"])
+    missing = set(out.loc[(check == "column_in_dataframe").to_numpy(), "value"])
     follow_on = out["value"].str.contains("TypeError|Invalid comparison", regex=True) | (
         out["column"].isin(uncoercible) & out["check"].str.startswith("dtype(")
     )
+    follow_on |= out["value"].str.extract(KEY_ERROR, expand=False).isin(missing)
     out = out[~follow_on] if (~follow_on).any() else out
     out["row"] = out["row"].astype("Int64")
     return out.sort_values(["column", "check", "row"], na_position="first").reset_index(drop=True)
@@ -143,7 +314,8 @@ def format_report(report: pd.DataFrame) -> str:
         where = f"column {column!r}" if column else "table"
         shown = group.head(MAX_VALUES_IN_MESSAGE)
         cells = ", ".join(
-            (f"row {r}: {v!r}" if not pd.isna(r) else repr(v)) for r, v in zip(shown["row"], shown["value"], strict=False)
+            (f"row {r}: {v!r}" if not pd.isna(r) else repr(v))
+            for r, v in zip(shown["row"], shown["value"], strict=False)
         )
         more = f" … and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
         lines.append(f"- {file}, {where}, check {check}: {len(group)} failing ({cells}{more})")
@@ -180,9 +352,14 @@ def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
 
 
 __all__ = [
+    "Date",
+    "as_dates",
     "failure_report",
     "format_report",
+    "has_columns",
+    "iso_date_field",
     "load_validated",
+    "passes",
     "read_table",
     "validate",
     "write_atomic",

@@ -30,6 +30,7 @@ from imdi_analysis.letter._files import letter_file, load_letter_table
 from imdi_analysis.letter.appendix_spec import parse_booleans
 from imdi_analysis.letter.calendar import EVENT_LABELS_NB, load_reports, render_text_table
 from imdi_analysis.letter.goals import SOURCE_LINES_PATTERN, check_goals_exist, load_goals
+from imdi_analysis.tabular import Date, has_columns, iso_date_field, passes
 
 ASSIGNMENTS_FILE = "assignments.csv"
 DEADLINE_KINDS = (
@@ -73,8 +74,8 @@ class AssignmentSchema(pa.DataFrameModel):
         str_matches=GOALS_PATTERN,
         description="Goal number(s) the assignment serves, ';'-separated; empty when the letter says several goals without naming them.",
     )
-    deadline: Series[pa.DateTime] = pa.Field(
-        nullable=True, description="Date the letter gives as deadline; empty when none."
+    deadline: Series[Date] = iso_date_field(
+        "Date the letter gives as deadline; empty when none.", nullable=True
     )
     deadline_kind: Series[str] = pa.Field(
         isin=DEADLINE_KINDS, description="Kind of deadline, see DEADLINE_KINDS."
@@ -100,24 +101,31 @@ class AssignmentSchema(pa.DataFrameModel):
     def read_new(cls, values: pd.Series) -> pd.Series:
         return parse_booleans(values)
 
-    @pa.dataframe_check
+    @pa.check("number", name="numbers_are_unique")
     @classmethod
-    def numbers_are_unique(cls, df: pd.DataFrame) -> Series[bool]:
-        return ~(df["number"].duplicated(keep=False) & df["number"].notna())
+    def numbers_are_unique(cls, numbers: Series[str]) -> Series[bool]:
+        """Every row of a repeated number fails (empty numbers, unnumbered tasks, pass)."""
+        return ~numbers.duplicated(keep=False)
 
     @pa.dataframe_check
     @classmethod
     def unnumbered_tasks_have_distinct_sections(cls, df: pd.DataFrame) -> Series[bool]:
+        if not has_columns(df, "section", "number"):
+            return passes(df)
         return ~(df["section"].duplicated(keep=False) & df["number"].isna())
 
     @pa.dataframe_check
     @classmethod
     def date_kind_has_deadline(cls, df: pd.DataFrame) -> Series[bool]:
+        if not has_columns(df, "deadline_kind", "deadline"):
+            return passes(df)
         return (df["deadline_kind"] != "date") | df["deadline"].notna()
 
     @pa.dataframe_check
     @classmethod
     def undated_kinds_have_no_deadline(cls, df: pd.DataFrame) -> Series[bool]:
+        if not has_columns(df, "deadline_kind", "deadline"):
+            return passes(df)
         return df["deadline_kind"].isin(DATED_KINDS) | df["deadline"].isna()
 
     class Config:

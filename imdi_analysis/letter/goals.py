@@ -15,6 +15,7 @@ from pandera.typing import Series
 
 from imdi_analysis.errors import DataValidationError
 from imdi_analysis.letter._files import letter_file, load_letter_table
+from imdi_analysis.tabular import has_columns, passes, read_table, validate
 
 GOALS_FILE = "goals.csv"
 STEERING_PARAMETERS_FILE = "steering_parameters.csv"
@@ -66,10 +67,16 @@ class SteeringParameterSchema(pa.DataFrameModel):
 
     @pa.dataframe_check
     @classmethod
-    def sps_are_numbered_in_goal_order(cls, df: pd.DataFrame) -> bool:
-        """The letter lists SPs under goals in order: a higher SP never sits under a lower goal."""
-        ordered = df.sort_values("sp")
-        return bool(ordered["goal"].is_monotonic_increasing)
+    def sps_are_numbered_in_goal_order(cls, df: pd.DataFrame) -> Series[bool]:
+        """The letter lists SPs under goals in order: a higher SP never sits under a lower goal.
+
+        A row fails when a lower-numbered SP sits under a higher goal than the row's.
+        """
+        if not has_columns(df, "sp", "goal"):
+            return passes(df)
+        sp, goal = pd.to_numeric(df["sp"], errors="coerce"), pd.to_numeric(df["goal"], errors="coerce")
+        highest_before = goal.loc[sp.sort_values(kind="stable").index].cummax().shift()
+        return ~(goal < highest_before.reindex(df.index)).fillna(False).astype(bool)
 
     class Config:
         strict = True
@@ -90,15 +97,25 @@ def load_steering_parameters(year: int, root: Path | str | None = None) -> pd.Da
         When the file fails :class:`SteeringParameterSchema` or an SP names a goal that
         ``goals.csv`` does not have.
     """
-    sps = load_letter_table(year, STEERING_PARAMETERS_FILE, SteeringParameterSchema, root)
-    check_goals_exist(sps, load_goals(year, root), letter_file(year, STEERING_PARAMETERS_FILE, root))
+    path = letter_file(year, STEERING_PARAMETERS_FILE, root)
+    raw = read_table(path, SteeringParameterSchema)
+    check_goals_exist(raw, load_goals(year, root), path)  # first: an unknown goal also breaks the order
+    sps = validate(raw, SteeringParameterSchema, path)
     return sps.sort_values("sp").reset_index(drop=True)
 
 
 def check_goals_exist(frame: pd.DataFrame, goals: pd.DataFrame, path: Path, column: str = "goal") -> None:
-    """Raise :class:`DataValidationError` naming rows whose goal number is not in ``goals``."""
-    numbers = frame[column].dropna().astype(str).str.split(";").explode().astype(int)
-    unknown = numbers[~numbers.isin(goals["goal"])]
+    """Raise :class:`DataValidationError` naming rows whose goal number is not in ``goals``.
+
+    ``column`` holds one goal number or several separated by ``;``, as numbers or text (the
+    file before validation). Text that is not a number, and a missing column, are left for the
+    schema to report.
+    """
+    if column not in frame.columns:
+        return
+    listed = frame[column].dropna().astype(str).str.split(";").explode().str.strip()
+    numbers = pd.to_numeric(listed, errors="coerce")
+    unknown = listed[numbers.notna() & ~numbers.isin(goals["goal"])]
     if unknown.empty:
         return
     rows = ", ".join(f"row {i + 1}: {v}" for i, v in unknown.items())

@@ -166,9 +166,19 @@ def test_new_flag_that_contradicts_the_number_is_rejected(fixtures: Path, tmp_pa
 
 def test_a_number_listed_twice_is_rejected_naming_both_rows(fixtures: Path, tmp_path: Path):
     root = copy_fixture(fixtures, tmp_path, "2099-03,", "2099-01,")
-    with pytest.raises(DataValidationError, match="numbers_are_unique") as info:
+    with pytest.raises(DataValidationError, match="column 'number', check numbers_are_unique") as info:
         load_assignments(2099, root=root)
-    assert set(info.value.report["row"].dropna()) == {1, 3}
+    report = info.value.report
+    assert report[["column", "row", "value"]].values.tolist() == [
+        ["number", 1, "2099-01"],
+        ["number", 3, "2099-01"],
+    ]
+
+
+def test_a_deadline_not_in_iso_format_is_rejected_naming_its_row_and_value(fixtures: Path, tmp_path: Path):
+    root = copy_fixture(fixtures, tmp_path, "1,2099-03-31,date", "1,31.03.2099,date")
+    with pytest.raises(DataValidationError, match=r"column 'deadline'.*row 1: '31\.03\.2099'"):
+        load_assignments(2099, root=root)
 
 
 def test_a_date_kind_without_a_date_is_rejected(fixtures: Path, tmp_path: Path):

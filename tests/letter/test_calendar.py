@@ -98,6 +98,25 @@ def test_meeting_with_an_impossible_date_is_rejected_naming_the_row(fixtures: Pa
     assert "2099-04-31" in str(info.value)
 
 
+def test_a_meeting_date_not_in_iso_format_is_rejected_naming_its_row_and_value(
+    fixtures: Path, tmp_path: Path
+):
+    shutil.copytree(fixtures / "letter" / "2099", tmp_path / "2099")
+    path = tmp_path / "2099" / "meetings.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("2099-04-10", "10.04.2099"), encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"column 'date'.*row 2: '10\.04\.2099'"):
+        load_meetings(2099, root=tmp_path)
+
+
+def test_a_missing_deadline_column_is_reported_once_as_missing(fixtures: Path, tmp_path: Path):
+    shutil.copytree(fixtures / "letter" / "2099", tmp_path / "2099")
+    path = tmp_path / "2099" / "reports.csv"
+    pd.read_csv(path, dtype=str).drop(columns="deadline").to_csv(path, index=False)
+    with pytest.raises(DataValidationError) as info:
+        load_reports(2099, root=tmp_path)
+    assert info.value.report[["check", "value"]].values.tolist() == [["column missing from file", "deadline"]]
+
+
 def test_text_table_aligns_columns_under_a_rule():
     text = render_text_table(pd.DataFrame({"Dato": ["1. mai 2022", "6. september 2022"], "Hva": ["A", "Bb"]}))
     assert text.split("\n") == [

@@ -134,7 +134,21 @@ def test_sps_numbered_out_of_goal_order_are_rejected(fixtures: Path, tmp_path: P
         .replace("3,2,Rask", "3,1,Rask")
     )
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataValidationError, match="sps_are_numbered_in_goal_order"):
+    with pytest.raises(DataValidationError, match="sps_are_numbered_in_goal_order") as info:
+        load_steering_parameters(2099, root=tmp_path)
+    assert set(info.value.report["row"]) == {3}  # SP 3 under goal 1 after SP 2 under goal 2
+
+
+def test_an_unknown_goal_that_also_breaks_the_order_is_reported_as_unknown(fixtures: Path, tmp_path: Path):
+    folder = tmp_path / "2099"
+    shutil.copytree(fixtures / "letter" / "2099", folder)
+    path = folder / "steering_parameters.csv"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("2,1,Resultater", "2,9,Resultater"), encoding="utf-8"
+    )
+    with pytest.raises(
+        DataValidationError, match=r"column 'goal': goal number\(s\) not in goals.csv \(row 2: 9\)"
+    ):
         load_steering_parameters(2099, root=tmp_path)
 
 

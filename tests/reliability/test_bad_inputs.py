@@ -59,47 +59,7 @@ from tests.reliability.conftest import (
 
 FAILING = cases_where(outcome="fail")
 LOADING = cases_where(outcome="load")
-EMPTY_FILE_GAP = (
-    "imdi_analysis.tabular.read_table: an empty file fails naming the file only ('the file is empty; "
-    "expected a header row and data'), not the columns the schema expects."
-)
-SHORT_ROW_GAP = (
-    "imdi_analysis.tabular.read_table: pandas pads a last row with fewer fields than the header with "
-    "empty values, so a file cut at a field boundary loads silently (here the row loses values "
-    "that may be empty, e.g. an end date and outcome)."
-)
-COMPOSITE_KEY_GAP = (
-    "imdi_analysis.tabular.failure_report: failures of pandera's Config.unique "
-    "(multiple_fields_uniqueness) are reported under 'table' with every key cell, so the message "
-    "names the rows but not the key columns."
-)
-LETTER_DATE_GAP = (
-    "letter date columns are pa.DateTime without a format: one dd.mm.yyyy date makes coercion of "
-    "the whole column fail and the report says '1 failing (nan)', with no row and no value."
-)
-KNOWN_GAPS = {
-    **{c["id"]: EMPTY_FILE_GAP for c in cases_where(kind="empty_file")},
-    **{c["id"]: SHORT_ROW_GAP for c in cases_where(kind="short_row")},
-    "registers-register_searches-missing_column": (
-        "imdi_analysis.tabular.sniff_separator: a file left with one column ('month') is rejected for "
-        "having no separator; the message does not name the missing column 'searches'."
-    ),
-    "letter-budget_posts-duplicate_id": COMPOSITE_KEY_GAP,
-    "letter-earmarks-duplicate_id": COMPOSITE_KEY_GAP,
-    "letter-grants-duplicate_id": COMPOSITE_KEY_GAP,
-    "letter-assignments-duplicate_id": (
-        "letter.assignments.AssignmentSchema.numbers_are_unique is a row-wise dataframe check "
-        "reported under 'table' with every cell of the rows; the column 'number' is not named."
-    ),
-    "letter-steering_parameters-invalid_code": (
-        "letter.goals.SteeringParameterSchema.sps_are_numbered_in_goal_order returns one bool for "
-        "the whole file, and it fails before check_goals_exist runs: the message ('1 failing "
-        "('False')') names no row and not the unknown goal 9."
-    ),
-    "letter-assignments-wrong_type": LETTER_DATE_GAP,
-    "letter-meetings-wrong_type": LETTER_DATE_GAP,
-}
-SILENT_GAPS = {c["id"] for c in cases_where(kind="short_row")}  # bad files that load without error
+KNOWN_GAPS: dict[str, str] = {}  # case id -> why it fails today (none left: issue 9 fixed them)
 SUBPROCESS_SOURCE = "settlement"
 SUBPROCESS_KINDS = ("missing_column", "truncated_file", "wrong_delimiter")
 ALWAYS_KINDS = {"missing_column", "extra_column", "wrong_type", "empty_file", "truncated_file"}
@@ -119,11 +79,9 @@ PUBLISHED = dt.date(2023, 2, 15)
 THRESHOLD = 5
 
 
-def with_gaps(cases: list[dict], only: set[str] | None = None) -> list:
-    """``cases`` as pytest params named by case id; known gaps (those in ``only``, default all)
-    are marked strict xfail."""
-    gaps = {k: v for k, v in KNOWN_GAPS.items() if only is None or k in only}
-    return [pytest.param(c, id=c["id"], marks=xfail_marks(gaps.get(c["id"]))) for c in cases]
+def with_gaps(cases: list[dict]) -> list:
+    """``cases`` as pytest params named by case id; known gaps are marked strict xfail."""
+    return [pytest.param(c, id=c["id"], marks=xfail_marks(KNOWN_GAPS.get(c["id"]))) for c in cases]
 
 
 def xfail_marks(reason: str | None) -> list:
@@ -283,7 +241,7 @@ def restore_good_run(good: GoodRun, path, processed: dict) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", with_gaps(BOOK_CASES, only=SILENT_GAPS))
+@pytest.mark.parametrize("case", with_gaps(BOOK_CASES))
 def test_bad_input_leaves_processed_data_and_book_byte_identical(case, good_run: GoodRun):
     processed, html = tree_state(good_run.processed), tree_state(good_run.html)
     assert processed and any(name.endswith(".html") for name in html), "the good run produced nothing"
