@@ -1,0 +1,191 @@
+"""Benchmark of the steering-parameter indicators: all indicators for one year at scale 1, 10, 100.
+
+For each scale, synthetic extracts for 2021–2022 are generated once with
+``imdi synth --scale F --years 2021-2022 --out DIR``; then, each in a fresh interpreter:
+
+- *load*: reading and validating the extracts the indicators use (both years);
+- *all*: ``compute_indicators(2022, "year", DIR)`` from cold (load + compute + change + validation);
+- *compute* = all − load: the indicator code itself.
+
+Target (issue 6): under 5 s at scale 1, and linear growth with the number of rows. Writes
+``benchmarks/results_indicators.md``. Not a test: run it by hand::
+
+    python benchmarks/bench_indicators.py [--scales 1,10,100] [--repeat 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._util import ROOT, WORK, machine_description
+
+RESULTS = ROOT / "benchmarks" / "results_indicators.md"
+YEARS = "2021-2022"
+YEAR = 2022
+TARGET_SECONDS_SCALE_1 = 5.0
+
+
+def generate(scale: float, out: Path, reuse: bool) -> None:
+    """Synthetic extracts at ``scale`` in ``out`` (regenerated unless ``reuse`` and present)."""
+    if reuse and (out / str(YEAR)).is_dir():
+        return
+    shutil.rmtree(out, ignore_errors=True)
+    command = [
+        sys.executable,
+        "-m",
+        "imdi_analysis",
+        "synth",
+        "--scale",
+        str(scale),
+        "--years",
+        YEARS,
+        "--out",
+        str(out),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"imdi synth failed:\n{done.stderr[-3000:]}")
+
+
+def count_rows(out: Path) -> int:
+    """Data rows in the extracts the indicators read for ``YEAR`` and the year before."""
+    from imdi_analysis.indicators.registry import INDICATORS
+
+    names = {s for i in INDICATORS.values() for s in i.sources if not s.startswith("ssb")}
+    total = 0
+    for year in (YEAR - 1, YEAR):
+        for name in names:
+            for path in (out / str(year)).glob(f"{name}.*"):
+                with path.open("rb") as handle:
+                    total += max(sum(1 for _ in handle) - 1, 0)
+    return total
+
+
+def load_code(out: Path) -> str:
+    return (
+        "from pathlib import Path\n"
+        "from imdi_analysis.indicators.registry import INDICATORS, load_input\n"
+        f"directory = Path({str(out)!r})\n"
+        "for name in {s for i in INDICATORS.values() for s in i.sources}:\n"
+        f"    for year in ({YEAR - 1}, {YEAR}):\n"
+        "        try:\n"
+        "            load_input(name, year, directory)\n"
+        "        except Exception:\n"
+        "            pass\n"
+    )
+
+
+def compute_code(out: Path) -> str:
+    return (
+        "from pathlib import Path\n"
+        "from imdi_analysis.indicators.registry import compute_indicators\n"
+        f"compute_indicators({YEAR}, 'year', Path({str(out)!r}))\n"
+    )
+
+
+def measure(code: str) -> dict[str, float]:
+    """Run ``code`` in a fresh interpreter: wall seconds, CPU seconds (user + system), peak MiB.
+
+    CPU seconds are reported beside wall seconds because the benchmark machine is shared: under
+    load, wall time grows while CPU time stays close to the work done.
+    """
+    wrapper = (
+        "import json, resource, time\n"
+        "usage = lambda: resource.getrusage(resource.RUSAGE_SELF)\n"
+        "t0, u0 = time.perf_counter(), usage()\n"
+        f"{code}\n"
+        "t1, u1 = time.perf_counter(), usage()\n"
+        "cpu = (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime)\n"
+        "print('@@' + json.dumps({'seconds': t1 - t0, 'cpu': cpu, 'peak_mib': u1.ru_maxrss / 1024}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark step failed:\n{done.stderr[-3000:]}")
+    return json.loads([line for line in done.stdout.splitlines() if line.startswith("@@")][-1][2:])
+
+
+def median_of(code: str, repeat: int) -> dict[str, float]:
+    """Median wall and CPU seconds and the largest peak memory over ``repeat`` runs."""
+    runs = [measure(code) for _ in range(repeat)]
+    return {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "cpu": statistics.median(r["cpu"] for r in runs),
+        "peak_mib": max(r["peak_mib"] for r in runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="1,10,100", help="comma-separated scales, e.g. 1,10,100")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median)")
+    parser.add_argument("--reuse", action="store_true", help="reuse extracts generated by an earlier run")
+    args = parser.parse_args()
+    scales = [float(s) for s in args.scales.split(",")]
+    rows = []
+    for scale in scales:
+        out = WORK / f"indicators-scale-{scale:g}"
+        generate(scale, out, args.reuse)
+        load = median_of(load_code(out), args.repeat)
+        full = median_of(compute_code(out), args.repeat)
+        rows.append((scale, count_rows(out), load, full))
+        print(
+            f"scale {scale:g}: {rows[-1][1]} rows, load {load['seconds']:.1f} s (CPU {load['cpu']:.1f}), "
+            f"all {full['seconds']:.1f} s (CPU {full['cpu']:.1f})"
+        )
+    write_results(rows, args.repeat)
+
+
+def write_results(rows: list, repeat: int) -> None:
+    """The results table, the CPU time per row relative to the smallest scale and the target check."""
+    _scale, base_rows, _load, base_full = rows[0]
+    table = []
+    for scale, n, load, full in rows:
+        compute = max(full["seconds"] - load["seconds"], 0.0)
+        compute_cpu = max(full["cpu"] - load["cpu"], 0.0)
+        per_row = (full["cpu"] / n) / (base_full["cpu"] / base_rows) if n and base_rows else float("nan")
+        table.append(
+            f"| {scale:g} | {n:,} | {load['seconds']:.2f} ({load['cpu']:.2f}) | {compute:.2f} ({compute_cpu:.2f}) "
+            f"| {full['seconds']:.2f} ({full['cpu']:.2f}) | {full['peak_mib']:.0f} | {per_row:.2f} |"
+        )
+    scale_1 = [r for r in rows if r[0] == 1]
+    if scale_1:
+        wall, cpu = scale_1[0][3]["seconds"], scale_1[0][3]["cpu"]
+        verdict = (
+            f"CPU {cpu:.2f} s: {'yes' if cpu < TARGET_SECONDS_SCALE_1 else 'NO'}; "
+            f"wall {wall:.2f} s: {'yes' if wall < TARGET_SECONDS_SCALE_1 else 'NO'}"
+        )
+    else:
+        verdict = "not measured"
+    lines = [
+        "# Benchmark: indicators for the steering parameters",
+        "",
+        machine_description(),
+        f"- extracts: `imdi synth --scale F --years {YEARS}`; all indicators for {YEAR}, period `year`",
+        f"- runs per measurement (median): {repeat}",
+        "",
+        "Seconds are wall time, CPU time (user + system) in brackets; the machine was shared with other "
+        "benchmarks, so wall time includes waiting.",
+        "",
+        "| scale | rows read (2 years) | load + validate (s) | compute (s) | all (s) | peak memory (MiB) | CPU time per row vs. smallest scale |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        *table,
+        "",
+        f"- under {TARGET_SECONDS_SCALE_1:g} s at scale 1: {verdict}",
+        "- growth is linear when the CPU time per row stays near 1 (fixed costs make the smallest scale dearer per row).",
+        "- *all* includes reading and validating the extracts of both years, the indicators for 2022 and for "
+        "2021 (for the change column) and the final IndicatorFrame validation.",
+    ]
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""What the ``imdi indicators`` and ``imdi ssb transition`` commands print or write.
+
+Each command calls one function here; the function returns the text to print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from imdi_analysis import config
+from imdi_analysis.formatting import format_number, format_percent
+from imdi_analysis.indicators._common import TOTAL
+from imdi_analysis.indicators.figures import MISSING, format_row, group_label, one_way
+from imdi_analysis.indicators.registry import INDICATORS, compute_indicators
+from imdi_analysis.indicators.ssb import transition_summary
+from imdi_analysis.tabular import write_csv_atomic
+
+
+def report_indicators(
+    year: int, period: str = "year", data_dir: Path | None = None, csv_path: Path | None = None
+) -> str:
+    """Compute every indicator; write them as CSV to ``csv_path`` or return a readable table.
+
+    The table shows, per indicator, the total and the split by sex, in Norwegian number format.
+    The CSV holds every row and column of the :class:`IndicatorFrame` (UTF-8, written atomically).
+    """
+    frame = compute_indicators(year, period, data_dir)
+    if csv_path is not None:
+        write_csv_atomic(frame, Path(csv_path))
+        return f"Skrev {len(frame)} rader ({frame['indicator_id'].nunique()} indikatorer) til {csv_path}."
+    _directory, synthetic = config.register_dir(data_dir)
+    heading = f"Indikatorer for styringsparameterne, {year}, {config.PERIOD_LABELS[period].lower()}"
+    notice = " – syntetiske data" if synthetic else ""
+    return f"{heading}{notice}\n\n{summary_table(frame).to_string(index=False)}"
+
+
+def summary_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Total and by-sex rows of every indicator as Norwegian strings."""
+    rows = one_way(frame)
+    labels = rows.apply(group_label, axis=1)
+    keep = (labels == TOTAL) | labels.str.startswith("Kjønn")
+    rows, labels = rows[keep], labels[keep]
+    cells = pd.DataFrame([format_row(row, INDICATORS[row["indicator_id"]]) for _, row in rows.iterrows()])
+    front = pd.DataFrame(
+        {
+            "SP": [f"SP {n}" for n in rows["sp"]],
+            "Indikator": [
+                INDICATORS[i].title_nb if label == TOTAL else ""
+                for i, label in zip(rows["indicator_id"], labels, strict=True)
+            ],
+            "Gruppe": labels.str.replace("Kjønn: ", "", regex=False).to_numpy(),
+        }
+    )
+    return pd.concat([front, cells.rename(columns={"Endring fra året før": "Endring"})], axis=1)
+
+
+def report_transition(path: Path) -> str:
+    """Per leavers' cohort: share in work or education one year after, overall and by sex, with counts."""
+    summary = transition_summary(Path(path))
+    table = pd.DataFrame(
+        {
+            "Avgangskull": summary["Avgangskull"],
+            "Statusår": summary["Statusår"],
+            "Kjønn": summary["Kjønn"],
+            "I arbeid eller utdanning": [format_number(v) for v in summary["I arbeid eller utdanning"]],
+            "Tidligere deltakere": [format_number(v) for v in summary["Tidligere deltakere"]],
+            "Andel": [format_percent(v) if pd.notna(v) else MISSING for v in summary["Andel"]],
+        }
+    )
+    heading = (
+        "Tidligere deltakere i introduksjonsprogrammet i arbeid eller utdanning i november året etter "
+        f"avslutning (SSB-tabell 10809), fra {Path(path).name}"
+    )
+    return f"{heading}\n\n{table.to_string(index=False)}"
