@@ -1,0 +1,373 @@
+"""Building the statistics appendix of a report: every table due, disclosed and published.
+
+:func:`build_appendix` reads as the table of contents of the step:
+
+1. load the letter's appendix specification and keep the tables due in the period
+   (``H1`` → the "Halvårlig" column, ``year`` → "Årlig");
+2. run each table's builder (``imdi_analysis.appendix.registry.BUILDERS``) on the register
+   extracts, marking tables the letter calls preliminary for this report;
+3. apply disclosure control (:func:`imdi_analysis.disclosure.apply_disclosure`);
+4. publish ``<key>.csv`` (with a ``<key>.json`` sidecar) per table and one workbook
+   ``vedlegg3_<year>_<period>.xlsx`` into ``<output_dir>/<year>/<period>/appendix/``.
+
+Steps 2–4 (up to the workbook) run in up to :data:`MAX_JOBS` worker processes, each building
+whole groups of tables that read the same extracts (the tables of one builder module).
+
+Everything is written to a temporary folder beside the target and swapped in at the end, so a
+failure at any step leaves the previous outputs as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_all_start_methods, get_context
+from pathlib import Path
+
+from tqdm import tqdm
+
+from imdi_analysis.appendix.registry import BUILDERS, BuildContext
+from imdi_analysis.config import RunConfig, years_in
+from imdi_analysis.disclosure import (
+    DEFAULT_THRESHOLD,
+    apply_disclosure,
+    check_threshold,
+    disclosure_threshold,
+)
+from imdi_analysis.errors import ConfigError, ImdiError, PipelineError
+from imdi_analysis.letter.appendix_spec import load_appendix_spec, tables_due
+from imdi_analysis.publish import publish_csv, publish_workbook, report_text
+from imdi_analysis.tables import AppendixTable
+
+APPENDIX_FOLDER = "appendix"
+MAX_JOBS = 2
+# Workers are forked: they start at once with the builders already imported (spawning would
+# re-import pandas, pandera and the package in every worker, about as long as the work saved).
+START_METHOD = "fork" if "fork" in get_all_start_methods() else "spawn"
+DOWNLOADS_HREF = "../../downloads/{year}/{period}/{name}"  # from <year>/<period>/appendix.html
+PRELIMINARY_REPORTS = {"H1": ("halvårsrapport", "halvårlig"), "year": ("årsrapport",)}
+PRELIMINARY_YEAR_OFFSETS = {"inneværende år": 0, "foregående år": 1}
+
+
+@dataclass(frozen=True)
+class AppendixDownloads:
+    """Files of a published appendix and the links to them from the book's appendix page.
+
+    The pipeline copies every file of :attr:`folder` to ``downloads/<year>/<period>/`` at the
+    root of the book; the appendix page sits at ``<year>/<period>/appendix.html``.
+    """
+
+    year: int
+    period: str
+    folder: Path
+    workbook: Path
+    tables: dict[str, Path]
+
+    def href(self, path: Path) -> str:
+        """Relative link from the appendix page to a copied download."""
+        return DOWNLOADS_HREF.format(year=self.year, period=self.period, name=Path(path).name)
+
+    def links_html(self, key: str) -> str:
+        """A Norwegian "Last ned" line linking a table's CSV and the report's workbook."""
+        parts = []
+        if key in self.tables:
+            parts.append(f'<a href="{self.href(self.tables[key])}" download>CSV (tabell {key})</a>')
+        parts.append(f'<a href="{self.href(self.workbook)}" download>Excel (alle tabeller)</a>')
+        return '<p class="imdi-downloads">Last ned: ' + " · ".join(parts) + "</p>"
+
+
+def build_appendix(
+    year: int,
+    period: str,
+    data_dir: Path | None = None,
+    threshold: int | None = None,
+    output_dir: Path | None = None,
+    progress: bool = False,
+    jobs: int | None = None,
+) -> list[AppendixTable]:
+    """Build, disclose and publish every appendix table due in the report of ``year`` and ``period``.
+
+    Parameters
+    ----------
+    year : reporting year (the allocation letter's year)
+    period : ``"H1"`` (half-year report, status 30 June) or ``"year"`` (annual, 31 December)
+    data_dir : folder of register extracts, one sub-folder per year (default: real extracts if
+        present, else the synthetic data)
+    threshold : disclosure threshold (default :data:`imdi_analysis.disclosure.DEFAULT_THRESHOLD`)
+    output_dir : root of processed outputs (default ``data/processed``)
+    progress : show a progress bar per table (on standard error)
+    jobs : processes building tables side by side (default: up to :data:`MAX_JOBS`, one per
+        core). Each builds whole groups of tables that read the same extracts; the outputs do
+        not depend on ``jobs``.
+
+    Returns
+    -------
+    list of AppendixTable
+        The disclosed tables, in the letter's order.
+
+    Raises
+    ------
+    ConfigError
+        Bad year, period, threshold or jobs, or a table in the letter without a builder.
+    DataNotFoundError, DataValidationError
+        A register extract is missing or fails its schema.
+    PipelineError
+        A builder failed unexpectedly (the message names the table).
+    """
+    run = RunConfig.create(year, period, data_dir, output_dir)
+    threshold = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
+    rows = tables_due(year, period).to_dict("records")
+    check_builders(row["table_key"] for row in rows)
+    plan = BuildPlan(year, period, run.data_dir, run.synthetic, years_in(run.data_dir), threshold)
+    folder = appendix_dir(year, period, run.output_dir)
+    staging = make_staging(folder)
+    try:
+        tables = build_tables(plan, rows, staging, check_jobs(jobs, len(rows)), progress)
+        publish_workbook(
+            tables,
+            staging / workbook_name(year, period),
+            year=year,
+            period=period,
+            synthetic=run.synthetic,
+            threshold=threshold,
+        )
+        swap_folder(staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return tables
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What every worker needs to build its tables (picklable, unlike a context with its cache)."""
+
+    year: int
+    period: str
+    data_dir: Path
+    synthetic: bool
+    available_years: list[int]
+    threshold: int
+
+    def context(self) -> BuildContext:
+        return BuildContext(
+            year=self.year,
+            period=self.period,
+            data_dir=self.data_dir,
+            synthetic=self.synthetic,
+            available_years=list(self.available_years),
+        )
+
+
+def check_jobs(jobs: int | None, n_tables: int) -> int:
+    """Number of worker processes: ``jobs`` if given (≥ 1), else one per core up to :data:`MAX_JOBS`."""
+    if jobs is None:
+        jobs = min(MAX_JOBS, os.cpu_count() or 1)
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ConfigError(f"jobs must be a whole number of at least 1, got {jobs!r}.")
+    return max(1, min(jobs, n_tables))
+
+
+def build_tables(
+    plan: BuildPlan, rows: list[dict], staging: Path, jobs: int, progress: bool
+) -> list[AppendixTable]:
+    """Build, disclose and write the CSV of every table, in ``jobs`` processes; tables in letter order.
+
+    With several processes, the tables are grouped by builder module (tables of one module read
+    the same extracts, which a group loads once) and the groups, largest first, go to whichever
+    process is free.
+    """
+    bar = tqdm(
+        total=len(rows), desc=f"Vedlegg 3 {plan.year} {plan.period}", unit="tabell", disable=not progress
+    )
+    with bar:
+        if jobs == 1:
+            return build_chunk(plan, rows, staging, bar.update)
+        groups = sorted(group_by_module(rows), key=len, reverse=True)
+        built: dict[str, AppendixTable] = {}
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(START_METHOD)) as pool:
+            futures = [pool.submit(build_chunk, plan, group, staging) for group in groups]
+            for future in as_completed(futures):
+                tables = future.result()
+                built.update((table.key, table) for table in tables)
+                bar.update(len(tables))
+        return [built[row["table_key"]] for row in rows]
+
+
+def group_by_module(rows: list[dict]) -> list[list[dict]]:
+    """Rows grouped by the module of their builder, groups and rows in the letter's order."""
+    groups: dict[str, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(BUILDERS[row["table_key"]].__module__, []).append(row)
+    return list(groups.values())
+
+
+def build_chunk(
+    plan: BuildPlan, rows: list[dict], staging: Path, done: Callable[[int], object] | None = None
+) -> list[AppendixTable]:
+    """Build, disclose and publish (CSV) a run of consecutive tables with one shared context."""
+    context = plan.context()
+    tables = []
+    for row in rows:
+        table = apply_disclosure(build_table(context.with_spec(row)), plan.threshold)
+        publish_csv(table, staging / f"{table.key}.csv")
+        tables.append(table)
+        context.cache.next_table()
+        if done is not None:
+            done(1)
+    return tables
+
+
+def check_builders(keys: Iterable[str]) -> None:
+    """Raise :class:`ConfigError` naming every table key that has no builder."""
+    missing = [key for key in keys if key not in BUILDERS]
+    if missing:
+        raise ConfigError(
+            f"Appendix table(s) {', '.join(missing)} in the letter have no builder. Register one with "
+            "@builder(key) in a module of imdi_analysis/appendix/ and import it in appendix/__init__.py."
+        )
+
+
+def build_table(ctx: BuildContext) -> AppendixTable:
+    """Run the builder of the table in ``ctx`` and mark it preliminary where the letter says so.
+
+    Raises
+    ------
+    PipelineError
+        When the builder fails with an error that is not an :class:`ImdiError`, or returns a
+        table with another key.
+    """
+    key = ctx.key
+    try:
+        table = BUILDERS[key](ctx)
+    except ImdiError:
+        raise
+    except Exception as exc:
+        raise PipelineError(f"Building appendix table {key} failed: {type(exc).__name__}: {exc}") from exc
+    if table.key != key:
+        raise PipelineError(f"The builder of appendix table {key} returned table {table.key}.")
+    note = preliminary_note(ctx.spec.get("preliminary"), ctx.period, ctx.year)
+    if note:
+        table.preliminary = True
+        table.notes = [*table.notes, note]
+    return table
+
+
+def preliminary_note(text: object, period: str, year: int) -> str | None:
+    """The Norwegian note for a table the letter calls preliminary in this report, else ``None``.
+
+    The letter's notes read "Foreløpige tall for inneværende år i årsrapport", "… for foregående
+    år i årsrapport" or "Foreløpige tall i årsrapport": they apply to the report they name.
+    """
+    if not isinstance(text, str) or not text.strip():
+        return None
+    lowered = text.lower()
+    if period == "year" and "halvårsrapport" in lowered:
+        return None
+    if not any(report in lowered for report in PRELIMINARY_REPORTS[period]):
+        return None
+    for phrase, offset in PRELIMINARY_YEAR_OFFSETS.items():
+        if phrase in lowered:
+            return f"Tallene for {year - offset} er foreløpige."
+    return "Tallene er foreløpige."
+
+
+def appendix_dir(year: int, period: str, output_dir: Path | None = None) -> Path:
+    """Folder of a report's published appendix: ``<output_dir>/<year>/<period>/appendix``."""
+    run = RunConfig.create(year, period, output_dir=output_dir, require_data=False)
+    return run.out / APPENDIX_FOLDER
+
+
+def workbook_name(year: int, period: str) -> str:
+    """File name of a report's workbook."""
+    return f"vedlegg3_{year}_{period}.xlsx"
+
+
+def make_staging(folder: Path) -> Path:
+    """An empty temporary folder beside ``folder`` (same file system, so the swap is a rename)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = folder.with_name(f".{folder.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    return staging
+
+
+def swap_folder(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new``: the old folder is moved aside first and removed last."""
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    try:
+        new.rename(target)
+    except OSError:
+        if old.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def appendix_download_paths(year: int, period: str, output_dir: Path | None = None) -> AppendixDownloads:
+    """The published files of a report's appendix (CSV per table due, the workbook), and their links.
+
+    Lists the tables the letter asks for in the period; the files exist once
+    :func:`build_appendix` has run.
+    """
+    folder = appendix_dir(year, period, output_dir)
+    keys = tables_due(year, period)["table_key"]
+    return AppendixDownloads(
+        year=year,
+        period=period,
+        folder=folder,
+        workbook=folder / workbook_name(year, period),
+        tables={key: folder / f"{key}.csv" for key in keys},
+    )
+
+
+def appendix_intro_markdown(
+    year: int, period: str, tables: list[AppendixTable], downloads: AppendixDownloads
+) -> str:
+    """The Norwegian introduction of the book's appendix page: heading, report, threshold, downloads."""
+    threshold = disclosure_threshold(tables[0]) if tables else DEFAULT_THRESHOLD
+    unsupported = [t.key for t in tables if not t.supported]
+    lines = [
+        f"# Statistikkvedlegg {year}",
+        "",
+        f"{report_text(year, period)}. Tabellene er de tildelingsbrevets vedlegg 3 ber om i denne "
+        f"rapporten ({len(tables)} tabeller), i brevets nummerering. Hver tabell er beregnet fra "
+        "registeruttrekkene med definisjonen som står under tabellen.",
+        "",
+        f"Tall under {threshold} og andeler og gjennomsnitt beregnet av færre enn {threshold} personer "
+        "vises ikke, og flere celler er skjult der det trengs for at de ikke kan regnes ut fra summene.",
+        "",
+        f'<p>Last ned alle tabeller: <a href="{downloads.href(downloads.workbook)}" download>'
+        f"{downloads.workbook.name}</a> (Excel). Hver tabell kan også lastes ned som CSV.</p>",
+    ]
+    if unsupported:
+        lines += [
+            "",
+            f"Tabell {', '.join(unsupported)} kan ikke lages med dataene som finnes; se merknaden under tabellen.",
+        ]
+    return "\n".join(lines)
+
+
+def spec_keys(year: int) -> list[str]:
+    """Every table key of the letter's appendix for ``year``, in the letter's order."""
+    return load_appendix_spec(year)["table_key"].tolist()
+
+
+__all__ = [
+    "AppendixDownloads",
+    "appendix_dir",
+    "appendix_download_paths",
+    "appendix_intro_markdown",
+    "build_appendix",
+    "build_chunk",
+    "build_table",
+    "check_builders",
+    "preliminary_note",
+    "spec_keys",
+    "workbook_name",
+]
