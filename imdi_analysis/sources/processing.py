@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +90,12 @@ class ValidationResult:
         return "\n".join(lines)
 
 
-def validate_year(year: int, data_dir: Path | None = None) -> ValidationResult:
+def validate_year(
+    year: int,
+    data_dir: Path | None = None,
+    keep_frames: bool = True,
+    on_valid: Callable[[str, pd.DataFrame, Path], None] | None = None,
+) -> ValidationResult:
     """Validate every source of ``year``; collect all failures in one report.
 
     Parameters
@@ -96,6 +103,9 @@ def validate_year(year: int, data_dir: Path | None = None) -> ValidationResult:
     year : year folder (extract of 31 December)
     data_dir : folder of extracts, one sub-folder per year; ``None`` uses
         :func:`imdi_analysis.config.register_dir`
+    keep_frames : keep the validated frames in ``result.frames`` (set False to hold only one
+        source in memory at a time, e.g. at large scale)
+    on_valid : called with (name, frame, path) for each source that validates
 
     Returns
     -------
@@ -116,7 +126,10 @@ def validate_year(year: int, data_dir: Path | None = None) -> ValidationResult:
         if path is not None:
             result.files[name] = path
         if problems is None:
-            result.frames[name] = frame
+            if on_valid is not None:
+                on_valid(name, frame, path)
+            if keep_frames:
+                result.frames[name] = frame
         else:
             failures.append(problems)
     if failures:
@@ -159,7 +172,7 @@ def check_year(year: int, data_dir: Path | None = None, report_path: Path | None
     """
     if report_path is not None:
         check_report_suffix(report_path)
-    result = validate_year(year, data_dir)
+    result = validate_year(year, data_dir, keep_frames=False)
     if report_path is not None:
         write_report(result, report_path)
     if not result.ok:
@@ -211,15 +224,21 @@ def process_year(year: int, data_dir: Path | None = None, output_dir: Path | Non
     DataValidationError
         Some source failed; ``data/processed`` is left untouched.
     """
-    result = validate_year(year, data_dir)
-    if not result.ok:
-        raise DataValidationError(result.summary(), report=result.report)
     out = Path(output_dir or config.PROCESSED_DIR) / str(year) / SOURCES_FOLDER
+    staging = out.with_name(f".{SOURCES_FOLDER}-staging")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
     entries = {}
-    for name, frame in result.frames.items():
-        target = out / f"{name}.parquet"
+
+    def write_source(name: str, frame: pd.DataFrame, source: Path) -> None:
+        target = staging / f"{name}.parquet"
         write_parquet_atomic(frame, target)
-        entries[name] = manifest_entry(result.files[name], target, len(frame))
+        entries[name] = manifest_entry(source, target, len(frame))
+
+    result = validate_year(year, data_dir, keep_frames=False, on_valid=write_source)
+    if not result.ok:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise DataValidationError(result.summary(), report=result.report)
     manifest = {
         "year": year,
         "extract_date": extract_date_of(year).isoformat(),
@@ -228,9 +247,19 @@ def process_year(year: int, data_dir: Path | None = None, output_dir: Path | Non
         "package_version": __version__,
         "sources": entries,
     }
-    path = out / MANIFEST_NAME
-    write_atomic(path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return path
+    write_atomic(staging / MANIFEST_NAME, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    swap_folder(staging, out)
+    return out / MANIFEST_NAME
+
+
+def swap_folder(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` by renames; the previous folder is removed afterwards."""
+    old = target.with_name(f".{target.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def manifest_entry(source: Path, target: Path, rows: int) -> dict:
