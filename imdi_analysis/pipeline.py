@@ -87,7 +87,16 @@ def run(
             validate_registers(registers, build_dir, force)
         entries = load_runs(runs_file, notebooks_dir)
         letter_years = years_in(LETTER_DIR)
-        runs = plan(entries, years, periods, letter_years, str(registers), threshold, str(output_dir))
+        runs = plan(
+            entries,
+            years,
+            periods,
+            letter_years,
+            str(registers),
+            threshold,
+            str(output_dir),
+            years_in(registers),
+        )
         inputs = {run.name: run_inputs(run, registers) for run in runs}
         executed, outcome, keys = execute_all(runs, inputs, build_dir / "executed", jobs, force)
         manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)

@@ -183,10 +183,17 @@ def plan(
     data_dir: str,
     threshold: int | None,
     output_dir: str = "",
+    data_years: list[int] | None = None,
 ) -> list[NotebookRun]:
-    """Expand the run file into concrete notebook runs for the selected years and periods."""
+    """Expand the run file into concrete notebook runs for the selected years and periods.
+
+    ``{years}`` (the span of time series) runs from the first year with data (``data_years``)
+    to the last selected year, so a run for 2022 shows every earlier year that has data.
+    """
+    data_years = data_years or []
     runs: list[NotebookRun] = []
-    years_text = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+    first = min([*data_years, *years]) if data_years else years[0]
+    years_text = f"{first}-{years[-1]}" if first < years[-1] else str(years[-1])
     for entry in entries:
         for year, period in scope_keys(entry, years, periods):
             if entry.needs_letter and year is not None and year not in letter_years:

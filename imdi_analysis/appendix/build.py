@@ -329,12 +329,11 @@ def appendix_download_paths(year: int, period: str, output_dir: Path | None = No
 def appendix_intro_markdown(
     year: int, period: str, tables: list[AppendixTable], downloads: AppendixDownloads
 ) -> str:
-    """The Norwegian introduction of the book's appendix page: heading, report, threshold, downloads."""
+    """The Norwegian introduction of the book's appendix page: report, threshold, downloads (the page's
+    heading is a markdown cell of the notebook, so that the book can use it as the page title)."""
     threshold = disclosure_threshold(tables[0]) if tables else DEFAULT_THRESHOLD
     unsupported = [t.key for t in tables if not t.supported]
     lines = [
-        f"# Statistikkvedlegg {year}",
-        "",
         f"{report_text(year, period)}. Tabellene er de tildelingsbrevets vedlegg 3 ber om i denne "
         f"rapporten ({len(tables)} tabeller), i brevets nummerering. Hver tabell er beregnet fra "
         "registeruttrekkene med definisjonen som står under tabellen.",
