@@ -8,6 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEAR ?= 2022
 PERIOD ?= year
+JOBS ?= 2
 
 .PHONY: book test lint bench lock clean venv
 
@@ -20,7 +21,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 book: $(STAMP)
-	$(BIN)/imdi run --year $(YEAR) --period $(PERIOD)
+	$(BIN)/imdi run --year $(YEAR) --period $(PERIOD) --jobs $(JOBS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
