@@ -16,6 +16,7 @@ from imdi_analysis.appendix.registry import (
     TIME_DIM,
     BuildContext,
     area_order,
+    as_categories,
     as_counts,
     builder,
     code_list_order,
@@ -58,6 +59,13 @@ LABELS = {
     "end_reason": "Sluttårsak",
     "programme_measure": "Tiltak",
 }
+
+
+def prepare_spells(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The columns of ``intro_participants`` tables 7–12 use, codes as categoricals (cached per year)."""
+    codes = ["sex", "county", "right_code", "end_reason"]
+    dates = ["target_group_date", "programme_start", "programme_end"]
+    return as_categories(frame[["person_id", *codes, *dates]], codes)
 
 
 def label_persons(frame: pd.DataFrame) -> pd.DataFrame:
@@ -112,7 +120,7 @@ def build_target_group(ctx: BuildContext) -> AppendixTable:
     """
     parts = []
     years = []
-    for year, frame in ctx.iter_series(PARTICIPANTS):
+    for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
         years.append(year)
         inside = (frame["right_code"] != NO_RIGHT_CODE) & (
             pd.to_datetime(frame["target_group_date"]) <= ctx.window(year)[1]
@@ -136,7 +144,7 @@ def build_participants_and_starters(ctx: BuildContext) -> AppendixTable:
     Counting rule: persons, once per group (sex and county of the latest spell), by sex and
     county. The groups overlap and have no total. Reference date: 31 December.
     """
-    frame = ctx.load(PARTICIPANTS)
+    frame = ctx.prepared(PARTICIPANTS, prepare_spells)
     first, last = ctx.window()
     start = pd.to_datetime(frame["programme_start"])
     during = latest_per_person(frame.loc[active_during(frame, first, last), SPELL_COLUMNS], "programme_start")
@@ -176,7 +184,7 @@ def build_start_within_three_months(ctx: BuildContext) -> AppendixTable:
     """
     parts = []
     years = []
-    for year, frame in ctx.iter_series(PARTICIPANTS):
+    for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
         years.append(year)
         first, last = ctx.cohort_window(year, START_WITHIN_MONTHS)
         entered = pd.to_datetime(frame["target_group_date"])
@@ -214,7 +222,7 @@ def build_participants_at_date(ctx: BuildContext) -> AppendixTable:
     """
     parts = []
     years = []
-    for year, frame in ctx.iter_series(PARTICIPANTS):
+    for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
         years.append(year)
         parts.append(frame.loc[active_on(frame, ctx.window(year)[1]), SPELL_COLUMNS].assign(year=year))
     persons = latest_per_person(pd.concat(parts, ignore_index=True), "programme_start")
@@ -235,7 +243,7 @@ def build_leavers(ctx: BuildContext) -> AppendixTable:
     """
     parts = []
     years = []
-    for year, frame in ctx.iter_series(PARTICIPANTS):
+    for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
         years.append(year)
         first, last = ctx.window(year)
         end = pd.to_datetime(frame["programme_end"])
@@ -273,7 +281,7 @@ def build_measures(ctx: BuildContext) -> AppendixTable:
     persons with the measure / participants in the same sex and county. Reference date: 31
     December; ``intro_measures`` records measures used in the year, without dates.
     """
-    frame = ctx.load(PARTICIPANTS)
+    frame = ctx.prepared(PARTICIPANTS, prepare_spells)
     first, last = ctx.window()
     spells = frame.loc[active_during(frame, first, last), SPELL_COLUMNS]
     participants = label_persons(latest_per_person(spells, "programme_start"))

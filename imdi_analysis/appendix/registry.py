@@ -39,6 +39,7 @@ CACHE_BUDGET_BYTES = 1 << 30  # extracts kept in memory per process (1 GiB)
 DAYS_PER_MONTH = 365.25 / 12
 
 Builder = Callable[["BuildContext"], AppendixTable]
+Preparer = Callable[[pd.DataFrame, int], pd.DataFrame]
 
 BUILDERS: dict[str, Builder] = {}
 
@@ -271,17 +272,32 @@ class BuildContext:
                     raise
         return frames
 
-    def iter_series(self, source: str) -> Iterator[tuple[int, pd.DataFrame]]:
-        """Like :meth:`load_series`, one year at a time, so that a builder that keeps only what
-        it needs of each year lets the cache drop the years it is done with."""
+    def iter_series(self, source: str, prepare: Preparer | None = None) -> Iterator[tuple[int, pd.DataFrame]]:
+        """Like :meth:`load_series`, one year at a time (each :meth:`prepared` when ``prepare``
+        is given), so that a builder keeping only what it needs lets the cache drop the rest."""
         for year in self.years:
             try:
-                frame = self.load(source, year)
+                frame = self.load(source, year) if prepare is None else self.prepared(source, prepare, year)
             except DataNotFoundError:
                 if year == self.year:
                     raise
                 continue
             yield year, frame
+
+    def prepared(self, source: str, prepare: Preparer, year: int | None = None) -> pd.DataFrame:
+        """``prepare(extract, year)`` of extract ``source``, cached instead of the extract itself.
+
+        For tables that share a source: a compact frame (the columns they use, codes as
+        categoricals) takes a fraction of the memory of the validated extract, so the cache can
+        keep every year of a time series at large scale. The extract is read without being
+        cached, unless it already is.
+        """
+        year = self.year if year is None else year
+        key = (source, year, f"{prepare.__module__}.{prepare.__qualname__}")
+        if key not in self.cache:
+            raw = self.cache[(source, year)] if (source, year) in self.cache else self._read(source, year)
+            self.cache[key] = prepare(raw, year)
+        return self.cache[key]
 
     def load_years(self, source: str, years: list[int]) -> pd.DataFrame:
         """Extracts ``source`` of several years stacked, with a ``year`` column."""
@@ -509,6 +525,11 @@ def stack_measures(counts: pd.DataFrame, derived: pd.DataFrame, dims: list[str])
     )
 
 
+def as_categories(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` (codes with few distinct values) as categoricals: less memory."""
+    return frame.assign(**{column: frame[column].astype("category") for column in columns})
+
+
 def is_in(values: pd.Series, candidates: pd.Series) -> pd.Series:
     """Whether each of ``values`` occurs in ``candidates`` (missing values never do).
 
@@ -667,7 +688,9 @@ __all__ = [
     "BuildContext",
     "Builder",
     "FrameCache",
+    "Preparer",
     "area_order",
+    "as_categories",
     "as_counts",
     "builder",
     "code_list_labels",

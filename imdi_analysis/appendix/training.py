@@ -14,6 +14,7 @@ import pandas as pd
 from imdi_analysis.appendix.registry import (
     TIME_DIM,
     BuildContext,
+    as_categories,
     builder,
     code_list_labels,
     code_list_order,
@@ -78,6 +79,21 @@ LABELS = {
 }
 
 
+def prepare_asylum(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The columns of ``asylum_training`` tables 1–3 use, codes as categoricals (cached per year)."""
+    columns = [*ASYLUM_DIMS, "arrival_date", "norwegian_start", "norwegian_hours", "social_studies_start"]
+    compact = as_categories(frame[columns], ASYLUM_DIMS)
+    return compact.assign(
+        social_studies_completed=frame["social_studies_completed"].fillna(False).astype(bool)
+    )
+
+
+def prepare_training(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The columns of ``norwegian_training`` tables 5-2, 6A and 6B use (cached per year)."""
+    columns = ["sex", "right_code", "target_group_date", "norwegian_start", "social_studies_start"]
+    return as_categories(frame[columns], ["sex", "right_code"])
+
+
 def label_asylum_seekers(frame: pd.DataFrame) -> pd.DataFrame:
     """Sex and host municipality as Norwegian labels."""
     return frame.assign(
@@ -108,7 +124,7 @@ def build_asylum_participants(ctx: BuildContext) -> AppendixTable:
     dims = [*ctx.time_dims, "sex", "host_municipality"]
     parts = []
     years = []
-    for year, frame in ctx.iter_series(ASYLUM):
+    for year, frame in ctx.iter_series(ASYLUM, prepare_asylum):
         years.append(year)
         first, last = ctx.window(year)
         start = pd.to_datetime(frame[start_column])
@@ -162,7 +178,7 @@ def build_asylum_start_time(ctx: BuildContext) -> AppendixTable:
     dims = [*ctx.time_dims, "training_start_time", "sex", "host_municipality"]
     parts = []
     years = []
-    for year, frame in ctx.iter_series(ASYLUM):
+    for year, frame in ctx.iter_series(ASYLUM, prepare_asylum):
         years.append(year)
         last = ctx.window(year)[1]
         frame = frame[pd.to_datetime(frame["arrival_date"]) <= last]
@@ -200,7 +216,7 @@ def build_asylum_completed(ctx: BuildContext) -> AppendixTable:
     dims = [*ctx.time_dims, "sex", "host_municipality"]
     parts = []
     years = []
-    for year, frame in ctx.iter_series(ASYLUM):
+    for year, frame in ctx.iter_series(ASYLUM, prepare_asylum):
         years.append(year)
         frame = frame[pd.to_datetime(frame["arrival_date"]) <= ctx.window(year)[1]]
         if ctx.key == "3A":
@@ -359,7 +375,7 @@ def build_training_participants(ctx: BuildContext) -> AppendixTable:
     dims = [*ctx.time_dims, "right_code", "sex"]
     parts = []
     years = []
-    for year, frame in ctx.iter_series(TRAINING):
+    for year, frame in ctx.iter_series(TRAINING, prepare_training):
         years.append(year)
         last = ctx.window(year)[1]
         started = (pd.to_datetime(frame["norwegian_start"]) <= last) | (
@@ -408,7 +424,7 @@ def build_training_within_three_months(ctx: BuildContext) -> AppendixTable:
     dims = [*ctx.time_dims, "sex"]
     parts = []
     years = []
-    for year, frame in ctx.iter_series(TRAINING):
+    for year, frame in ctx.iter_series(TRAINING, prepare_training):
         years.append(year)
         first, last = ctx.cohort_window(year, START_WITHIN_MONTHS)
         entered = pd.to_datetime(frame["target_group_date"])
