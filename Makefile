@@ -42,4 +42,4 @@ lock:
 	  /tmp/imdi-lock-venv/bin/pip freeze --all --exclude imdi-analysis | grep -v -e '^pip==' -e '^-e'; } > requirements.lock
 
 clean:
-	rm -rf book/_build data/processed/* data/synthetic .pytest_cache
+	rm -rf book/_build data/processed/* data/synthetic data/cache .pytest_cache

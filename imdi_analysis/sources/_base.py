@@ -38,6 +38,7 @@ from pandera.typing import Series
 
 from imdi_analysis import codes, config
 from imdi_analysis.errors import DataNotFoundError, DataValidationError
+from imdi_analysis.sources import validated_cache
 from imdi_analysis.tabular import failure_report, format_report, read_table
 
 SUFFIXES = (".csv", ".parquet")
@@ -378,10 +379,23 @@ def extract_date_of(year: int) -> dt.date:
 
 
 def load_year(spec: SourceSpec, year: int, data_dir: Path | None = None) -> pd.DataFrame:
-    """Load and validate ``spec``'s extract for ``year`` (``data_dir`` None: the default data)."""
+    """Load and validate ``spec``'s extract for ``year`` (``data_dir`` None: the default data).
+
+    An extract validated before (same bytes, same code and code lists) is read from the
+    validated store (:mod:`imdi_analysis.sources.validated_cache`) instead of being checked again.
+    """
     directory, _synthetic = config.register_dir(data_dir)
     path = find_source_file(directory, year, spec.name)
-    return read_source(path, spec, extract_date_of(year))
+    return read_validated(path, spec, extract_date_of(year))
+
+
+def read_validated(path: Path, spec: SourceSpec, on: dt.date | None) -> pd.DataFrame:
+    """:func:`read_source` through the validated store: validate only bytes not validated before."""
+    frame = validated_cache.fetch(spec.name, path, on)
+    if frame is None:
+        frame = read_source(path, spec, on)
+        validated_cache.store(spec.name, path, on, frame)
+    return frame
 
 
 def meta_path_of(module_file: str) -> Path:

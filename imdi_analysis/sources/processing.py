@@ -24,6 +24,7 @@ import pandas as pd
 
 from imdi_analysis import __version__, config
 from imdi_analysis.errors import ConfigError, DataNotFoundError, DataValidationError
+from imdi_analysis.sources import validated_cache
 from imdi_analysis.sources._base import SourceSpec, extract_date_of, find_source_file, read_source
 from imdi_analysis.sources.registry import SOURCES
 from imdi_analysis.tabular import REPORT_COLUMNS, format_report, write_atomic, write_parquet_atomic
@@ -146,12 +147,15 @@ def validate_source(
     except DataNotFoundError as exc:
         expected = Path(directory) / str(year) / f"{spec.name}.csv"
         return None, None, failure_row(expected, CHECK_FILE_EXISTS, str(exc))
+    on = extract_date_of(year)
     try:
-        return read_source(path, spec, extract_date_of(year)), path, None
+        frame = read_source(path, spec, on)
     except DataValidationError as exc:
         if exc.report is not None and not exc.report.empty:
             return None, path, exc.report
         return None, path, failure_row(path, CHECK_FILE_READABLE, str(exc))
+    validated_cache.store(spec.name, path, on, frame)
+    return frame, path, None
 
 
 def failure_row(path: Path, check: str, message: str) -> pd.DataFrame:
