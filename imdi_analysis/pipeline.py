@@ -84,7 +84,7 @@ def run(
         for year in years:
             check_year_has_data(year, registers)
         if validate:
-            validate_registers(registers, build_dir, force)
+            validate_registers(registers, build_dir, force, jobs)
         entries = load_runs(runs_file, notebooks_dir)
         letter_years = years_in(LETTER_DIR)
         runs = plan(
@@ -152,12 +152,14 @@ def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
     return registers, synthetic
 
 
-def validate_registers(registers: Path, build_dir: Path, force: bool = False) -> None:
-    """Validate every source of every year before any notebook runs.
+def validate_registers(registers: Path, build_dir: Path, force: bool = False, jobs: int = 1) -> None:
+    """Validate every source of every year before any notebook runs (years in ``jobs`` processes).
 
-    Skipped when the register files and the code are unchanged since the last successful validation.
+    Skipped when the register files and the code are unchanged since the last successful
+    validation. Validated extracts go to the validated store, so notebooks read them without
+    checking them again.
     """
-    from imdi_analysis.sources.processing import check_year
+    from imdi_analysis.sources.processing import check_years
 
     years = years_in(registers)
     files = hash_files(p for year in years for p in (registers / str(year)).glob("*") if p.is_file())
@@ -165,8 +167,7 @@ def validate_registers(registers: Path, build_dir: Path, force: bool = False) ->
     stamp = build_dir / "validated.key"
     if not force and stamp.is_file() and stamp.read_text() == key:
         return
-    for year in years:
-        check_year(year, registers)
+    check_years(years, registers, jobs=jobs)
     write_atomic(stamp, key)
 
 

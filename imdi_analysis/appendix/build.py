@@ -22,9 +22,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
-from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from tqdm import tqdm
@@ -39,14 +38,12 @@ from imdi_analysis.disclosure import (
 )
 from imdi_analysis.errors import ConfigError, ImdiError, PipelineError
 from imdi_analysis.letter.appendix_spec import load_appendix_spec, tables_due
+from imdi_analysis.parallel import process_pool
 from imdi_analysis.publish import publish_csv, publish_workbook, report_text
 from imdi_analysis.tables import AppendixTable
 
 APPENDIX_FOLDER = "appendix"
 MAX_JOBS = 2
-# Workers are forked: they start at once with the builders already imported (spawning would
-# re-import pandas, pandera and the package in every worker, about as long as the work saved).
-START_METHOD = "fork" if "fork" in get_all_start_methods() else "spawn"
 DOWNLOADS_HREF = "../../downloads/{year}/{period}/{name}"  # from <year>/<period>/appendix.html
 PRELIMINARY_REPORTS = {"H1": ("halvårsrapport", "halvårlig"), "year": ("årsrapport",)}
 PRELIMINARY_YEAR_OFFSETS = {"inneværende år": 0, "foregående år": 1}
@@ -187,7 +184,7 @@ def build_tables(
             return build_chunk(plan, rows, staging, bar.update)
         groups = sorted(group_by_module(rows), key=len, reverse=True)
         built: dict[str, AppendixTable] = {}
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(START_METHOD)) as pool:
+        with process_pool(jobs) as pool:
             futures = [pool.submit(build_chunk, plan, group, staging) for group in groups]
             for future in as_completed(futures):
                 tables = future.result()

@@ -16,7 +16,7 @@ import hashlib
 import html
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ import pandas as pd
 
 from imdi_analysis import __version__, config
 from imdi_analysis.errors import ConfigError, DataNotFoundError, DataValidationError
+from imdi_analysis.parallel import process_pool
 from imdi_analysis.sources import validated_cache
 from imdi_analysis.sources._base import SourceSpec, extract_date_of, find_source_file, read_source
 from imdi_analysis.sources.registry import SOURCES
@@ -49,6 +50,7 @@ class ValidationResult:
     report : one row per failure (``file, column, check, row, value``); empty when all is valid
     frames : validated frames of the sources that passed, by source name
     files : input file of each source found, by source name
+    row_counts : rows of each source that passed, by source name (also without frames)
     """
 
     year: int
@@ -57,6 +59,7 @@ class ValidationResult:
     report: pd.DataFrame
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    row_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -66,7 +69,7 @@ class ValidationResult:
     @property
     def rows(self) -> int:
         """Rows in the sources that passed."""
-        return sum(len(frame) for frame in self.frames.values())
+        return sum(self.row_counts.values())
 
     def counts(self) -> pd.DataFrame:
         """Number of failures per file, column and check."""
@@ -127,6 +130,7 @@ def validate_year(
         if path is not None:
             result.files[name] = path
         if problems is None:
+            result.row_counts[name] = len(frame)
             if on_valid is not None:
                 on_valid(name, frame, path)
             if keep_frames:
@@ -174,14 +178,64 @@ def check_year(year: int, data_dir: Path | None = None, report_path: Path | None
     DataValidationError
         Any source failed; the message is the readable report and ``.report`` the rows.
     """
+    return check_years([year], data_dir, report_path)
+
+
+def check_years(
+    years: Iterable[int], data_dir: Path | None = None, report_path: Path | None = None, jobs: int = 1
+) -> str:
+    """Validate every source of ``years`` (years side by side in ``jobs`` processes); one report.
+
+    Each year is validated whole even when another fails, so that the report lists every problem
+    of every year. The report file (``.csv`` or ``.html``), when given, is written either way.
+
+    Raises
+    ------
+    DataValidationError
+        Any source of any year failed; the message is the readable report of the failing years.
+    """
     if report_path is not None:
         check_report_suffix(report_path)
-    result = validate_year(year, data_dir, keep_frames=False)
+    results = validate_years(years, data_dir, jobs)
+    combined = combine_results(results)
     if report_path is not None:
-        write_report(result, report_path)
-    if not result.ok:
-        raise DataValidationError(result.summary(), report=result.report)
-    return result.summary()
+        write_report(combined, report_path)
+    failed = [result for result in results if not result.ok]
+    if failed:
+        raise DataValidationError("\n\n".join(r.summary() for r in failed), report=combined.report)
+    return "\n".join(result.summary() for result in results)
+
+
+def validate_years(
+    years: Iterable[int], data_dir: Path | None = None, jobs: int = 1
+) -> list[ValidationResult]:
+    """:func:`validate_year` (without frames) for each year, in ``jobs`` worker processes; year order."""
+    years = sorted(set(years))
+    if jobs < 1:
+        raise ConfigError(f"jobs must be at least 1, got {jobs}.")
+    if jobs == 1 or len(years) < 2:
+        return [validate_year(year, data_dir, keep_frames=False) for year in years]
+    with process_pool(min(jobs, len(years))) as pool:
+        return list(pool.map(validate_year_lean, years, [data_dir] * len(years)))
+
+
+def validate_year_lean(year: int, data_dir: Path | None) -> ValidationResult:
+    """:func:`validate_year` keeping no frames (what a worker sends back is only the report)."""
+    return validate_year(year, data_dir, keep_frames=False)
+
+
+def combine_results(results: list[ValidationResult]) -> ValidationResult:
+    """One result for several years: reports stacked, files keyed ``<year>/<source>``."""
+    first = results[0]
+    combined = ValidationResult(first.year, first.data_dir, first.synthetic, first.report)
+    if len(results) > 1:
+        reports = [r.report for r in results if not r.report.empty]
+        combined.report = pd.concat(reports, ignore_index=True) if reports else first.report
+        combined.files = {f"{r.year}/{name}": path for r in results for name, path in r.files.items()}
+        combined.row_counts = {f"{r.year}/{n}": rows for r in results for n, rows in r.row_counts.items()}
+    else:
+        combined.files, combined.row_counts = dict(first.files), dict(first.row_counts)
+    return combined
 
 
 def check_report_suffix(path: Path) -> None:
@@ -300,8 +354,10 @@ def processed_manifest(year: int, output_dir: Path | None = None) -> dict:
 __all__ = [
     "ValidationResult",
     "check_year",
+    "check_years",
     "process_year",
     "processed_manifest",
     "validate_year",
+    "validate_years",
     "write_report",
 ]

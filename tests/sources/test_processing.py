@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +12,14 @@ import pytest
 
 from imdi_analysis.errors import ConfigError, DataValidationError
 from imdi_analysis.sources import SOURCES
-from imdi_analysis.sources.processing import check_year, process_year, validate_year, write_report
+from imdi_analysis.sources.processing import (
+    check_year,
+    check_years,
+    process_year,
+    validate_year,
+    validate_years,
+    write_report,
+)
 from tests.sources.helpers import YEAR, read_raw, write_raw
 
 
@@ -114,3 +122,46 @@ def test_process_year_leaves_processed_untouched_and_raw_unmodified_on_failure(
         process_year(YEAR, data_dir, out)
     assert snapshot(out) == before_out
     assert snapshot(data_dir) == after_corruption_raw != before_raw
+
+
+def second_year(data_dir: Path) -> int:
+    """Copy the fixture year to the next year (valid there too) and return that year."""
+    shutil.copytree(data_dir / str(YEAR), data_dir / str(YEAR + 1))
+    return YEAR + 1
+
+
+def test_ok_summary_counts_rows_without_keeping_frames(data_dir: Path):
+    expected = sum(len(frame) for frame in validate_year(YEAR, data_dir).frames.values())
+    lean = validate_year(YEAR, data_dir, keep_frames=False)
+    assert lean.frames == {} and lean.rows == expected > 0
+    assert f"{expected} rows" in check_year(YEAR, data_dir)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_check_years_reports_every_failing_year_in_one_error(data_dir: Path, tmp_path: Path, jobs: int):
+    later = second_year(data_dir)
+    corrupt(data_dir)
+    report_path = tmp_path / "report.csv"
+    with pytest.raises(DataValidationError) as caught:
+        check_years([later, YEAR], data_dir, report_path, jobs=jobs)
+    message = str(caught.value)
+    assert f"{data_dir / str(YEAR) / 'settlement.csv'}" in message
+    assert str(later) not in {Path(f).parent.name for f in caught.value.report["file"]}
+    written = pd.read_csv(report_path)
+    assert len(written) == len(caught.value.report) > 0
+
+
+def test_check_years_in_parallel_equals_one_by_one(data_dir: Path):
+    later = second_year(data_dir)
+    one = validate_years([YEAR, later], data_dir, jobs=1)
+    two = validate_years([later, YEAR], data_dir, jobs=2)
+    assert [r.year for r in two] == [YEAR, later]
+    assert [r.row_counts for r in one] == [r.row_counts for r in two]
+    assert all(r.ok for r in two)
+    summary = check_years([YEAR, later], data_dir, jobs=2)
+    assert summary.count("OK:") == 2
+
+
+def test_validate_years_refuses_zero_jobs(data_dir: Path):
+    with pytest.raises(ConfigError, match="jobs"):
+        validate_years([YEAR], data_dir, jobs=0)
