@@ -118,28 +118,61 @@ def validate_year(
     """
     directory, synthetic = config.register_dir(data_dir)
     result = ValidationResult(year, directory, synthetic, pd.DataFrame(columns=REPORT_COLUMNS))
-    folder = Path(directory) / str(year)
-    if not folder.is_dir():
-        existing = ", ".join(map(str, config.years_in(Path(directory)))) or "none"
-        message = f"No folder for {year} in {directory}. Years that exist: {existing}."
-        result.report = failure_row(folder, CHECK_YEAR_EXISTS, message)
+    if not year_folder_exists(result):
         return result
-    failures = []
+    outcomes = []
     for name, spec in SOURCES.items():
         frame, path, problems = validate_source(spec, directory, year)
-        if path is not None:
-            result.files[name] = path
         if problems is None:
-            result.row_counts[name] = len(frame)
             if on_valid is not None:
                 on_valid(name, frame, path)
             if keep_frames:
                 result.frames[name] = frame
+        outcomes.append(SourceOutcome(name, path, 0 if frame is None else len(frame), problems))
+    add_outcomes(result, outcomes)
+    return result
+
+
+@dataclass(frozen=True)
+class SourceOutcome:
+    """What validating one source file gave: its path, rows when valid, failure rows when not."""
+
+    name: str
+    path: Path | None
+    rows: int
+    problems: pd.DataFrame | None
+
+
+def year_folder_exists(result: ValidationResult) -> bool:
+    """Whether the year folder of ``result`` exists; if not, record that as its one failure."""
+    folder = Path(result.data_dir) / str(result.year)
+    if folder.is_dir():
+        return True
+    existing = ", ".join(map(str, config.years_in(Path(result.data_dir)))) or "none"
+    message = f"No folder for {result.year} in {result.data_dir}. Years that exist: {existing}."
+    result.report = failure_row(folder, CHECK_YEAR_EXISTS, message)
+    return False
+
+
+def add_outcomes(result: ValidationResult, outcomes: list[SourceOutcome]) -> None:
+    """Record files, row counts and failures of ``outcomes`` (in :data:`SOURCES` order) in ``result``."""
+    order = {name: i for i, name in enumerate(SOURCES)}
+    failures = []
+    for outcome in sorted(outcomes, key=lambda o: order[o.name]):
+        if outcome.path is not None:
+            result.files[outcome.name] = outcome.path
+        if outcome.problems is None:
+            result.row_counts[outcome.name] = outcome.rows
         else:
-            failures.append(problems)
+            failures.append(outcome.problems)
     if failures:
         result.report = pd.concat(failures, ignore_index=True)[REPORT_COLUMNS]
-    return result
+
+
+def check_source(year: int, name: str, directory: Path) -> SourceOutcome:
+    """Validate one source of one year (a worker's task; the frame stays in the worker)."""
+    frame, path, problems = validate_source(SOURCES[name], directory, year)
+    return SourceOutcome(name, path, 0 if frame is None else len(frame), problems)
 
 
 def validate_source(
@@ -209,19 +242,39 @@ def check_years(
 def validate_years(
     years: Iterable[int], data_dir: Path | None = None, jobs: int = 1
 ) -> list[ValidationResult]:
-    """:func:`validate_year` (without frames) for each year, in ``jobs`` worker processes; year order."""
+    """:func:`validate_year` (without frames) for each year; results in year order.
+
+    With ``jobs > 1`` the source files of all years are validated in ``jobs`` worker processes,
+    largest file first, so that the work stays balanced however unequal the files are.
+    """
     years = sorted(set(years))
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}.")
-    if jobs == 1 or len(years) < 2:
+    if jobs == 1:
         return [validate_year(year, data_dir, keep_frames=False) for year in years]
-    with process_pool(min(jobs, len(years))) as pool:
-        return list(pool.map(validate_year_lean, years, [data_dir] * len(years)))
+    directory, synthetic = config.register_dir(data_dir)
+    results = {
+        y: ValidationResult(y, directory, synthetic, pd.DataFrame(columns=REPORT_COLUMNS)) for y in years
+    }
+    tasks = [(y, name) for y in years if year_folder_exists(results[y]) for name in SOURCES]
+    tasks.sort(key=lambda task: file_size(directory, *task), reverse=True)
+    outcomes: dict[int, list[SourceOutcome]] = {y: [] for y in years}
+    with process_pool(min(jobs, max(1, len(tasks)))) as pool:
+        futures = {pool.submit(check_source, y, name, directory): y for y, name in tasks}
+        for future, year in futures.items():
+            outcomes[year].append(future.result())
+    for year, found in outcomes.items():
+        if found:
+            add_outcomes(results[year], found)
+    return [results[y] for y in years]
 
 
-def validate_year_lean(year: int, data_dir: Path | None) -> ValidationResult:
-    """:func:`validate_year` keeping no frames (what a worker sends back is only the report)."""
-    return validate_year(year, data_dir, keep_frames=False)
+def file_size(directory: Path, year: int, name: str) -> int:
+    """Bytes of the source file of ``name`` for ``year`` (0 when it is missing)."""
+    try:
+        return find_source_file(directory, year, name).stat().st_size
+    except DataNotFoundError:
+        return 0
 
 
 def combine_results(results: list[ValidationResult]) -> ValidationResult:

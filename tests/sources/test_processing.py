@@ -165,3 +165,8 @@ def test_check_years_in_parallel_equals_one_by_one(data_dir: Path):
 def test_validate_years_refuses_zero_jobs(data_dir: Path):
     with pytest.raises(ConfigError, match="jobs"):
         validate_years([YEAR], data_dir, jobs=0)
+
+
+def test_check_years_in_parallel_names_a_missing_year(data_dir: Path):
+    with pytest.raises(DataValidationError, match="No folder for 1999"):
+        check_years([YEAR, 1999], data_dir, jobs=2)
