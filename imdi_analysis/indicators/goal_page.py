@@ -20,7 +20,9 @@ from imdi_analysis.formatting import format_date
 from imdi_analysis.indicators import figures
 from imdi_analysis.indicators._common import BREAKDOWN_LABELS
 from imdi_analysis.indicators.registry import Indicator, get_indicator, indicators_for_goal, time_series
+from imdi_analysis.indicators.ssb import SOURCE_LABEL_NB as SSB_SOURCE_LABEL
 from imdi_analysis.indicators.ssb import SOURCE_NAME as SSB_SOURCE
+from imdi_analysis.indicators.ssb import source_label as ssb_source_label
 from imdi_analysis.letter.goals import load_goals, load_steering_parameters
 
 SOURCE_LABELS_NB = {
@@ -32,7 +34,7 @@ SOURCE_LABELS_NB = {
     "interpreters": "Nasjonalt tolkeregister",
     "register_searches": "Nasjonalt tolkeregister, søk",
     "minority_adviser_cases": "saker fra minoritets- og integreringsrådgivere",
-    SSB_SOURCE: "Statistisk sentralbyrå, tabell 10809",
+    SSB_SOURCE: SSB_SOURCE_LABEL,  # replaced by the synthetic label when the table used is synthetic
 }
 
 
@@ -57,6 +59,7 @@ class GoalPage:
     indicators: list[Indicator]
     series: pd.DataFrame
     shown_years: list[int]
+    ssb_label: str = SSB_SOURCE_LABEL
 
     def intro(self) -> str:
         """The goal's wording, the report it belongs to and a synthetic-data notice when relevant."""
@@ -110,7 +113,8 @@ class GoalPage:
     def definition(self, indicator_id: str) -> str:
         """Definition, interval method and sources of an indicator, from the registry."""
         indicator = get_indicator(indicator_id)
-        sources = "; ".join(SOURCE_LABELS_NB.get(s, s) for s in indicator.sources)
+        labels = SOURCE_LABELS_NB | {SSB_SOURCE: self.ssb_label}
+        sources = "; ".join(labels.get(s, s) for s in indicator.sources)
         return (
             f"{indicator.definition_nb}\n\n*Usikkerhet:* {indicator.interval_nb} *Kilde:* {sources}. "
             f"*Indikator-id:* `{indicator.id}` (SP {indicator.sp})."
@@ -174,4 +178,8 @@ def goal_page(
     else:
         series = time_series([], [year], period, directory)
     series = disclose_indicators(series, threshold)  # readers never see figures resting on few persons
-    return GoalPage(goal, year, period, letter_year_for(year), synthetic, indicators, series, shown)
+    uses_ssb = any(SSB_SOURCE in i.sources for i in indicators)
+    ssb_label = ssb_source_label(directory) if uses_ssb else SSB_SOURCE_LABEL
+    return GoalPage(
+        goal, year, period, letter_year_for(year), synthetic, indicators, series, shown, ssb_label
+    )

@@ -14,7 +14,7 @@ from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators._common import TOTAL
 from imdi_analysis.indicators.figures import MISSING, format_row, group_label, one_way
 from imdi_analysis.indicators.registry import INDICATORS, compute_indicators
-from imdi_analysis.indicators.ssb import transition_summary
+from imdi_analysis.indicators.ssb import SYNTHETIC_SOURCE_LABEL_NB, transition_summary
 from imdi_analysis.tabular import write_csv_atomic
 
 
@@ -69,8 +69,9 @@ def report_transition(path: Path) -> str:
             "Andel": [format_percent(v) if pd.notna(v) else MISSING for v in summary["Andel"]],
         }
     )
+    table_name = SYNTHETIC_SOURCE_LABEL_NB if summary.attrs.get("synthetic") else "SSB-tabell 10809"
     heading = (
         "Tidligere deltakere i introduksjonsprogrammet i arbeid eller utdanning i november året etter "
-        f"avslutning (SSB-tabell 10809), fra {Path(path).name}"
+        f"avslutning ({table_name}), fra {Path(path).name}"
     )
     return f"{heading}\n\n{table.to_string(index=False)}"

@@ -21,6 +21,10 @@ whatever Statistics Norway calls the status dimension:
 
 No interval is computed: the figures are a full count of all former participants (no sampling
 error), and Statistics Norway may round or suppress cells.
+
+The synthetic default data include a synthetic table with the same structure
+(:mod:`imdi_analysis.synth.ssb_10809`); its ``source`` says so, and :func:`table_is_synthetic`
+tells the pages to label it as synthetic rather than as Statistics Norway's figures.
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ STATUS_LABEL = re.compile(r"sysselsatt", re.IGNORECASE)
 WORK_OR_EDUCATION_LABEL = re.compile(r"sysselsatt|utdanning", re.IGNORECASE)
 COUNT_LABEL = re.compile(r"person|antall", re.IGNORECASE)
 PERCENT_LABEL = re.compile(r"prosent|andel", re.IGNORECASE)
+SYNTHETIC_SOURCE = re.compile(r"syntetisk", re.IGNORECASE)
+SOURCE_LABEL_NB = "Statistisk sentralbyrå, tabell 10809"
+SYNTHETIC_SOURCE_LABEL_NB = "syntetisk tabell med samme oppbygning som SSB-tabell 10809, ikke SSBs tall"
 REASON_NOT_PUBLISHED = "SSB har ikke publisert statusåret i tabellen"
 REASON_NO_TABLE = "SSB-tabell 10809 mangler"
 SEX_LEVELS = (TOTAL, "Menn", "Kvinner")
@@ -74,6 +81,16 @@ def load_table(data_dir: Path | None = None) -> pd.DataFrame | None:
     """Table 10809 as a tidy frame, or ``None`` when no response file has been downloaded."""
     path = table_path(data_dir)
     return read_table(path) if path is not None else None
+
+
+def table_is_synthetic(table: pd.DataFrame | None) -> bool:
+    """Whether a table read with :func:`read_table` is synthetic: its ``source`` mentions "syntetisk"."""
+    return table is not None and bool(SYNTHETIC_SOURCE.search(str(table.attrs.get("source", ""))))
+
+
+def source_label(data_dir: Path | None = None) -> str:
+    """Norwegian source label of the table that would be used: SSB's, or synthetic when it is."""
+    return SYNTHETIC_SOURCE_LABEL_NB if table_is_synthetic(load_table(data_dir)) else SOURCE_LABEL_NB
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -270,15 +287,17 @@ def transition_summary(path: Path) -> pd.DataFrame:
 
     Columns (Norwegian, for the ``imdi ssb transition`` command): ``Statusår``,
     ``Avgangskull``, ``Kjønn``, ``I arbeid eller utdanning``, ``Tidligere deltakere``, ``Andel``.
+    ``attrs["synthetic"]`` says whether the file is a synthetic table (:func:`table_is_synthetic`).
     """
     path = Path(path)
     if not path.is_file():
         raise DataNotFoundError(f"File not found: {path}. Save the JSON-stat2 response of table 10809 there.")
-    counts = transition_counts(read_table(path))
+    table = read_table(path)
+    counts = transition_counts(table)
     counts["share"] = counts["numerator"] / counts["denominator"].where(counts["denominator"] > 0)
     counts["sex"] = pd.Categorical(counts["sex"], categories=list(SEX_LEVELS))
     counts = counts.sort_values(["status_year", "sex"])
-    return pd.DataFrame(
+    summary = pd.DataFrame(
         {
             "Statusår": counts["status_year"].to_numpy(),
             "Avgangskull": (counts["status_year"] - 1).to_numpy(),
@@ -288,3 +307,5 @@ def transition_summary(path: Path) -> pd.DataFrame:
             "Andel": counts["share"].to_numpy(),
         }
     )
+    summary.attrs["synthetic"] = table_is_synthetic(table)
+    return summary

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -84,3 +85,23 @@ def test_transition_summary_names_a_missing_file(tmp_path: Path):
 
     with pytest.raises(DataNotFoundError, match="table 10809"):
         transition_summary(tmp_path / "missing.json")
+
+
+def test_a_table_from_statistics_norway_is_labelled_as_theirs_not_as_synthetic(table, registers):
+    from imdi_analysis.indicators.ssb import SOURCE_LABEL_NB, source_label, table_is_synthetic
+
+    assert not table_is_synthetic(table)
+    assert source_label(registers) == SOURCE_LABEL_NB == "Statistisk sentralbyrå, tabell 10809"
+
+
+def test_a_table_whose_source_says_synthetic_is_labelled_synthetic(tmp_path: Path):
+    from imdi_analysis.indicators.report import report_transition
+    from imdi_analysis.indicators.ssb import read_table, table_is_synthetic
+
+    document = json.loads(TABLE.read_text(encoding="utf-8"))
+    document["source"] = "Syntetiske data (imdi-analysis), etter strukturen i SSB-tabell 10809"
+    path = tmp_path / "table10809.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    assert table_is_synthetic(read_table(path))
+    assert "syntetisk tabell" in report_transition(path).splitlines()[0]
+    assert "(SSB-tabell 10809)" in report_transition(TABLE).splitlines()[0]
