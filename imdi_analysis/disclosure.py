@@ -38,12 +38,25 @@ Steps of :func:`apply_disclosure`
    suppressions too.
 5. Totals are never altered: a visible total shows its exact, unsuppressed value.
 
+Stacked distributions
+---------------------
+A table that stacks several distributions of one population in one dimension (its
+:class:`~imdi_analysis.tables.Stacking`, e.g. tables 19 and 32) repeats the population's total
+as the "I alt" of every distribution. Those cells are *copies* of one quantity
+(:func:`find_copies`, one group per measure: table 19 repeats the percent of the "I alt" row
+too): they must hold the same value, and they share their status throughout.
+When one copy is suppressed (primarily or secondarily) every copy is, and the lines of every
+copy are then protected in turn, until nothing changes; in the joint check each pair of copies
+is one more equation (``a - b = 0``), so leaks that combine several distributions are closed
+too. The table's grand total is a copy like any other, so row and column totals stay consistent.
+
 The guarantee checked by :func:`is_derivable` (and by the audit on published files): no visible
-count lies in ``(0, threshold)``, and no suppressed count can be recovered exactly from the line
-totals and the visible cells. Lines are assumed additive even where they are not (overlapping
-categories), which only ever over-protects. Not covered: shares published *without* their count
-cells, whose numerator ``share × base`` can be small when the base is at least the threshold
-(IMDi's own practice, threshold on the base); and ranges narrower than exact values.
+count lies in ``(0, threshold)``, no suppressed cell has a visible copy, and no suppressed count
+can be recovered exactly from the line totals, the copies and the visible cells. Lines are
+assumed additive even where they are not (overlapping categories), which only ever
+over-protects. Not covered: shares published *without* their count cells, whose numerator
+``share × base`` can be small when the base is at least the threshold (IMDi's own practice,
+threshold on the base); and ranges narrower than exact values.
 """
 
 from __future__ import annotations
@@ -68,6 +81,7 @@ from imdi_analysis.tables import (
     STATUS_ZERO,
     TOTAL,
     AppendixTable,
+    Stacking,
 )
 
 DEFAULT_THRESHOLD = 5
@@ -76,6 +90,7 @@ LINKED_MEASURES = (MEASURE_PERCENT, MEASURE_SHARE)
 BUILDER_STATUSES = (STATUS_NOT_APPLICABLE, STATUS_MISSING, STATUS_SUPPRESSED)
 ALL_STATUSES = (STATUS_SHOWN, STATUS_ZERO, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SUPPRESSED)
 HIDDEN_STATUSES = (STATUS_SUPPRESSED, STATUS_MISSING, STATUS_NOT_APPLICABLE)
+VISIBLE_STATUSES = (STATUS_SHOWN, STATUS_ZERO)
 RANK_TOLERANCE = 1e-9
 MAX_CELLS_IN_MESSAGE = 5
 
@@ -122,10 +137,13 @@ def apply_disclosure(table: AppendixTable, threshold: int = DEFAULT_THRESHOLD) -
     """
     threshold = check_threshold(threshold)
     data = prepare_data(table)
-    status = initial_status(data, threshold)
+    copies = find_copies(data, table.dims, table.stacking)
+    check_copies(data, table, copies)
+    status = share_status(initial_status(data, threshold), copies)
     lines = find_lines(data, table.dims)
-    status = protect_lines(data, status, lines, table)
+    status = protect_lines(data, status, lines, table, count_copies(data, copies))
     status = link_shares(data, status, table.dims)
+    status = share_status(status, copies)
     return finish_table(table, data, status, threshold)
 
 
@@ -152,6 +170,7 @@ def prepare_data(table: AppendixTable) -> pd.DataFrame:
     given = data["status"] if "status" in data.columns else pd.Series(STATUS_SHOWN, index=data.index)
     data["status"] = clean_statuses(given)
     check_data(data, table)
+    check_stacking(table)
     return data
 
 
@@ -253,6 +272,72 @@ def find_lines(data: pd.DataFrame, dims: Sequence[str]) -> list[Line]:
     return lines
 
 
+def check_stacking(table: AppendixTable) -> None:
+    """Raise :class:`DisclosureError` when the table's :class:`Stacking` names unknown dimensions."""
+    stacking = table.stacking
+    if stacking is None:
+        return
+    named = [stacking.by, stacking.within]
+    if stacking.by == stacking.within or not set(named) <= set(table.dims):
+        raise DisclosureError(
+            f"Table {table.key}: stacking (by={stacking.by!r}, within={stacking.within!r}) must name "
+            f"two different dimensions of the table, {table.dims}."
+        )
+
+
+def find_copies(data: pd.DataFrame, dims: Sequence[str], stacking: Stacking | None) -> list[tuple[int, ...]]:
+    """Groups of cells that are one quantity: the "I alt" repeated in each stacked distribution.
+
+    Cells whose ``stacking.within`` is the total and that differ only in ``stacking.by`` (same
+    other categories, same measure) form a group. Cells are row positions in ``data``; groups of
+    one cell are left out. Empty for a table without stacking.
+    """
+    if stacking is None or data.empty:
+        return []
+    is_total = (data[stacking.within].astype("object") == TOTAL).to_numpy()
+    rows = np.flatnonzero(is_total)
+    keys = [d for d in dims if d not in (stacking.by, stacking.within)] + ["measure"]
+    cells = data.iloc[rows][keys].astype("object").reset_index(drop=True)
+    groups = cells.groupby(keys, dropna=False, sort=False).indices.values()
+    return [tuple(int(rows[p]) for p in positions) for positions in groups if len(positions) > 1]
+
+
+def count_copies(data: pd.DataFrame, copies: list[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """The groups of ``copies`` that hold counts (the cells the lines are made of)."""
+    measure = data["measure"].to_numpy()
+    return [group for group in copies if measure[group[0]] == MEASURE_COUNT]
+
+
+def check_copies(data: pd.DataFrame, table: AppendixTable, copies: list[tuple[int, ...]]) -> None:
+    """Raise :class:`DisclosureError` when copies of one quantity hold different values."""
+    value = data["value"].to_numpy()
+    for group in copies:
+        known = [c for c in group if not np.isnan(value[c])]
+        if np.allclose(value[known], value[known[0]] if known else 0.0, rtol=1e-9, atol=1e-9):
+            continue
+        cells = "; ".join(
+            f"{describe_cell(data, table.dims, c)} = {format_count(value[c])}"
+            for c in known[:MAX_CELLS_IN_MESSAGE]
+        )
+        raise DisclosureError(
+            f"Table {table.key}: the distributions stacked in {table.stacking.by!r} must share "
+            f"one total, but their {TOTAL!r} cells differ: {cells}. Each distribution must "
+            "count the same population."
+        )
+
+
+def share_status(status: np.ndarray, copies: list[tuple[int, ...]]) -> np.ndarray:
+    """``status`` with every visible copy of a suppressed cell suppressed as well."""
+    status = status.copy()
+    for group in copies:
+        members = list(group)
+        if (status[members] == STATUS_SUPPRESSED).any():
+            for cell in members:
+                if status[cell] in VISIBLE_STATUSES:
+                    status[cell] = STATUS_SUPPRESSED
+    return status
+
+
 @dataclass
 class Grid:
     """The count cells of a table during secondary suppression: lines, values and statuses."""
@@ -262,23 +347,50 @@ class Grid:
     value: np.ndarray
     totals_in: np.ndarray  # per row: in how many dimensions it is the total category
     by_cell: dict[int, list[int]]  # cell -> positions in ``lines``
+    copies: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
+    copies_of: dict[int, tuple[int, ...]] = dataclasses.field(default_factory=dict)  # cell -> its group
+
+    def suppress(self, cell: int) -> None:
+        """Suppress ``cell`` and every visible copy of it."""
+        for member in self.copies_of.get(cell, (cell,)):
+            if self.status[member] in VISIBLE_STATUSES:
+                self.status[member] = STATUS_SUPPRESSED
+        self.status[cell] = STATUS_SUPPRESSED
+
+    def lines_of(self, cell: int) -> list[int]:
+        """Positions in ``lines`` of the lines of ``cell`` and of its copies."""
+        return [i for member in self.copies_of.get(cell, (cell,)) for i in self.by_cell.get(member, ())]
 
 
 def protect_lines(
-    data: pd.DataFrame, status: np.ndarray, lines: list[Line], table: AppendixTable
+    data: pd.DataFrame,
+    status: np.ndarray,
+    lines: list[Line],
+    table: AppendixTable,
+    copies: Sequence[tuple[int, ...]] = (),
 ) -> np.ndarray:
-    """Step 4: secondary suppression until no suppressed count can be derived."""
+    """Step 4: secondary suppression until no suppressed count can be derived.
+
+    ``copies`` are groups of count cells that are one quantity (:func:`find_copies`); they are
+    suppressed together and enter the joint check as equations.
+    """
     grid = Grid(
-        lines, status.copy(), data["value"].to_numpy(), total_counts(data, table.dims), lines_by_cell(lines)
+        lines,
+        status.copy(),
+        data["value"].to_numpy(),
+        total_counts(data, table.dims),
+        lines_by_cell(lines),
+        list(copies),
+        {cell: group for group in copies for cell in group},
     )
     while True:
         close_line_leaks(grid)
-        determined = determined_cells(grid.lines, grid.status)
+        determined = determined_cells(grid.lines, grid.status, grid.copies)
         if not determined:
             return grid.status
         touched: set[int] = set()
         for cell in determined:
-            if touched.intersection(grid.by_cell.get(cell, ())):
+            if touched.intersection(grid.lines_of(cell)):
                 continue  # a partner was just added in one of its lines; check again first
             partner = partner_for(cell, grid)
             if partner is None:
@@ -287,8 +399,8 @@ def protect_lines(
                     "from the line totals and no cell is left to suppress with it. Check that the "
                     "table's totals are sums of their parts."
                 )
-            grid.status[partner] = STATUS_SUPPRESSED
-            touched.update(grid.by_cell.get(partner, ()))
+            grid.suppress(partner)
+            touched.update(grid.lines_of(partner))
 
 
 def close_line_leaks(grid: Grid) -> None:
@@ -301,7 +413,7 @@ def close_line_leaks(grid: Grid) -> None:
                 continue
             candidate = best_candidate(line, grid)
             if candidate is not None:
-                grid.status[candidate[-1]] = STATUS_SUPPRESSED
+                grid.suppress(candidate[-1])
                 changed = True
 
 
@@ -336,22 +448,31 @@ def seen_value(cell: int, status: np.ndarray, value: np.ndarray) -> float:
 
 
 def best_candidate(line: Line, grid: Grid) -> tuple | None:
-    """The cell of ``line`` to suppress next, as a sortable ``(tier, -closes, value, totals, cell)``.
+    """The cell of ``line`` to suppress next: ``(tier, -closes, copies, value, totals, cell)``, sortable.
 
     Tier 0: the smallest non-zero visible non-total cell; among those, a cell that also closes
-    another leaking line comes first, then the smaller value, then cells that are totals in
+    another leaking line comes first, then a cell with fewer copies (a repeated total hides a
+    cell in every stacked distribution), then the smaller value, then cells that are totals in
     fewer other dimensions. Tier 1: the line's total. Tier 2: a visible zero.
     """
     status = grid.status
+
+    def n_copies(cell: int) -> int:
+        return len(grid.copies_of.get(cell, (cell,)))
+
     options = [
-        (0, -closes_leaks(p, line, grid), float(grid.value[p]), int(grid.totals_in[p]), p)
+        (0, -closes_leaks(p, line, grid), n_copies(p), float(grid.value[p]), int(grid.totals_in[p]), p)
         for p in line.parts
         if status[p] == STATUS_SHOWN
     ]
     if not options and status[line.total] == STATUS_SHOWN:
-        options = [(1, 0, float(grid.value[line.total]), 0, line.total)]
+        options = [(1, 0, n_copies(line.total), float(grid.value[line.total]), 0, line.total)]
     if not options:
-        options = [(2, 0, 0.0, int(grid.totals_in[p]), p) for p in line.parts if status[p] == STATUS_ZERO]
+        options = [
+            (2, 0, n_copies(p), 0.0, int(grid.totals_in[p]), p)
+            for p in line.parts
+            if status[p] == STATUS_ZERO
+        ]
     return min(options) if options else None
 
 
@@ -363,7 +484,7 @@ def closes_leaks(cell: int, line: Line, grid: Grid) -> int:
 
 def partner_for(cell: int, grid: Grid) -> int | None:
     """A visible cell to suppress so that ``cell`` is no longer determined by the lines."""
-    options = [best_candidate(grid.lines[i], grid) for i in grid.by_cell.get(cell, ())]
+    options = [best_candidate(grid.lines[i], grid) for i in grid.lines_of(cell)]
     options = [o for o in options if o is not None]
     if not options:  # every line of the cell is hidden already: widen to all lines
         options = [o for line in grid.lines if (o := best_candidate(line, grid))]
@@ -386,12 +507,16 @@ def lines_by_cell(lines: list[Line]) -> dict[int, list[int]]:
     return out
 
 
-def determined_cells(lines: list[Line], status: np.ndarray) -> list[int]:
+def determined_cells(
+    lines: list[Line], status: np.ndarray, copies: Sequence[tuple[int, ...]] = ()
+) -> list[int]:
     """Suppressed cells that the line equations, taken together, determine exactly.
 
     The unknowns are the suppressed and missing cells; each line gives one linear equation in
-    them. A cell is determined when its unit vector lies in the row space of the equations
-    restricted to the unknowns, i.e. when every solution of the homogeneous system is 0 there.
+    them, and each group of ``copies`` (cells that are one quantity) gives ``a - b = 0`` for its
+    first cell ``a`` and every other ``b``. A cell is determined when its unit vector lies in the
+    row space of the equations restricted to the unknowns, i.e. when every solution of the
+    homogeneous system is 0 there.
     Solved per connected group of unknowns by reducing the equations to reduced row echelon
     form: the cell is determined when some reduced row is its unit vector.
     """
@@ -401,6 +526,12 @@ def determined_cells(lines: list[Line], status: np.ndarray) -> list[int]:
         terms = {m: (1.0 if m == line.total else -1.0) for m in line.members if status[m] in unknown_status}
         if terms:
             equations.append(terms)
+    for group in copies:
+        first, *others = group
+        for other in others:
+            terms = {c: w for c, w in ((first, 1.0), (other, -1.0)) if status[c] in unknown_status}
+            if terms:
+                equations.append(terms)
     determined: list[int] = []
     for group in connected_groups(equations):
         if any(status[c] == STATUS_SUPPRESSED for terms in group for c in terms):
@@ -521,11 +652,23 @@ def is_derivable(table: AppendixTable) -> list[str]:
         When the table has no ``status`` column (disclosure control was not applied).
     """
     data = published_cells(table)
+    check_stacking(table)
     status = data["status"].to_numpy(dtype=object)
     value = data["value"].to_numpy()
     lines = find_lines(data, table.dims)
+    copies = find_copies(data, table.dims, table.stacking)
     messages: list[str] = []
     reported: set[int] = set()
+    for group in copies:
+        seen = [c for c in group if status[c] in VISIBLE_STATUSES]
+        for cell in (c for c in group if status[c] == STATUS_SUPPRESSED and seen):
+            reported.add(cell)
+            messages.append(
+                f"Table {table.key}: suppressed cell {describe_cell(data, table.dims, cell)} is the "
+                f"same total as the visible cell {describe_cell(data, table.dims, seen[0])}: the "
+                f"distributions stacked in {table.stacking.by!r} repeat their {TOTAL!r}, and a repeated "
+                "total must be suppressed in every distribution or in none."
+            )
     for line in lines:
         leak = line_leak(line, status, value)
         if leak is None:
@@ -533,12 +676,13 @@ def is_derivable(table: AppendixTable) -> list[str]:
         hidden = [m for m in line.members if status[m] == STATUS_SUPPRESSED]
         reported.update(hidden)
         messages.append(leak_message(table, data, line, hidden, leak))
-    for cell in determined_cells(lines, status):
+    repeated = " and the totals repeated in each stacked distribution" if copies else ""
+    for cell in determined_cells(lines, status, count_copies(data, copies)):
         if cell not in reported:
             messages.append(
                 f"Table {table.key}: suppressed cell {describe_cell(data, table.dims, cell)} can be "
-                "derived by combining several line totals (row and column equations) with the "
-                "visible cells."
+                f"derived by combining several line totals (row and column equations{repeated}) with "
+                "the visible cells."
             )
     return messages
 
@@ -605,6 +749,7 @@ __all__ = [
     "apply_disclosure",
     "disclosure_problems",
     "disclosure_threshold",
+    "find_copies",
     "find_lines",
     "is_derivable",
     "small_visible_counts",

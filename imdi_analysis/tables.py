@@ -5,6 +5,10 @@ An :class:`AppendixTable` is tidy: one row per cell, with one column per dimensi
 figure is computed from. Every dimension includes a total category labelled :data:`TOTAL`
 where the table shows totals. Disclosure control (``disclosure.py``) adds the ``status`` column
 with Statistics Norway's symbols; publishing (``publish.py``) writes CSV, XLSX and book pages.
+
+Some tables stack several distributions of one population in one dimension (table 32: case
+category, sex, age and country background, each with its own "I alt" row). A :class:`Stacking`
+declares this, so that disclosure control treats the repeated "I alt" cells as one quantity.
 """
 
 from __future__ import annotations
@@ -44,6 +48,25 @@ SYMBOL_LEGEND = {
 }
 
 
+@dataclass(frozen=True)
+class Stacking:
+    """Several distributions of the same population stacked in one table.
+
+    The distributions are told apart by the values of ``by``; each has its categories in
+    ``within``, with a :data:`TOTAL` category. Cells whose ``within`` is :data:`TOTAL` and that
+    differ only in ``by`` are the same quantity (the population's total, repeated once per
+    distribution), so they must be equal and share their disclosure status.
+
+    Attributes
+    ----------
+    by : dimension naming the distributions (``"breakdown"``: "Kjønn", "Alder", ...)
+    within : dimension holding each distribution's categories and its "I alt" (``"group"``)
+    """
+
+    by: str
+    within: str
+
+
 @dataclass
 class AppendixTable:
     """One table (or sub-table) of the statistics appendix, ready for disclosure control.
@@ -65,6 +88,8 @@ class AppendixTable:
     synthetic : built from synthetic data (shown as a notice)
     sources : names of the sources the table was built from
     threshold : the disclosure threshold applied (``None`` before disclosure control)
+    stacking : set when ``data`` stacks several distributions of one population (see
+        :class:`Stacking`); ``None`` for an ordinary cross-table
     """
 
     key: str
@@ -80,6 +105,7 @@ class AppendixTable:
     synthetic: bool = False
     sources: list[str] = field(default_factory=list)
     threshold: int | None = None  # set by disclosure control: counts below it are suppressed
+    stacking: Stacking | None = None
 
     def header(self, dim: str) -> str:
         """Norwegian header of a dimension column."""

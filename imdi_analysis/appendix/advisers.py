@@ -18,7 +18,7 @@ from imdi_analysis.appendix.registry import (
     make_table,
     sex_order,
 )
-from imdi_analysis.tables import AppendixTable
+from imdi_analysis.tables import AppendixTable, Stacking
 
 SOURCE = "minority_adviser_cases"
 ADVISER_LABELS = {
@@ -40,6 +40,7 @@ BREAKDOWN_SEX = "Kjønn"
 BREAKDOWN_AGE = "Alder"
 BREAKDOWN_BACKGROUND = "Landbakgrunn"
 LABELS = {"adviser_type": "Rådgiver", "breakdown": "Fordeling", "group": "Gruppe"}
+STACKING = Stacking(by="breakdown", within="group")
 
 
 def age_band(ages: pd.Series) -> pd.Series:
@@ -64,8 +65,10 @@ def build_adviser_cases(ctx: BuildContext) -> AppendixTable:
     to the status date. Counting rule: cases (a person with two cases counts twice), by adviser
     type (with "I alt") × four distributions stacked in ``breakdown``: case category, sex of the
     person the case concerns, age (:data:`AGE_BANDS`) and region of country background. Each
-    distribution has its own "I alt" row, equal to the adviser type's total. Reference date:
-    31 December (30 June in a half-year run; the letter asks for the annual report only).
+    distribution has its own "I alt" row, equal to the adviser type's total; the table declares
+    this (:data:`STACKING`), so disclosure control treats those rows as one cell, suppressed in
+    every distribution or in none. Reference date: 31 December (30 June in a half-year run; the
+    letter asks for the annual report only).
     """
     dims = ["adviser_type", "breakdown", "group"]
     first, last = ctx.window()
@@ -100,7 +103,7 @@ def build_adviser_cases(ctx: BuildContext) -> AppendixTable:
         "Alder er alderen til personen saken gjelder, slik den er rapportert.",
     ]
     data = pd.concat(parts, ignore_index=True)[[*dims, "measure", "value", "base"]]
-    return make_table(ctx, data, dims, dim_labels=LABELS, notes=notes, sources=[SOURCE])
+    return make_table(ctx, data, dims, dim_labels=LABELS, notes=notes, sources=[SOURCE], stacking=STACKING)
 
 
 __all__ = ["AGE_BANDS", "age_band", "build_adviser_cases", "label_with"]

@@ -49,6 +49,7 @@ from imdi_analysis.tables import (
     STATUS_SHOWN,
     TOTAL,
     AppendixTable,
+    Stacking,
 )
 
 SOURCE = "settlement"
@@ -133,6 +134,8 @@ LABELS = {
     "settlement_status": "Status",
     "culture_orientation": "Informasjon før bosetting",
 }
+# Table 19 stacks three distributions of the persons settled in ``breakdown``, each with an "I alt".
+STACKING = Stacking(by="breakdown", within="group")
 NOTE_STATUS = (
     "Statusdato er 30. juni i halvårsrapporten og 31. desember i årsrapporten. Bosatte: bosatt fra "
     "1. januar til og med statusdato. Venter: bosettingsklar og ikke bosatt på statusdato."
@@ -308,9 +311,17 @@ def means_of(rows: pd.DataFrame, dims: list[str], order: dict, total: str) -> pd
 
 
 def settlement_table(
-    ctx: BuildContext, data: pd.DataFrame, dims: list[str], notes: list[str]
+    ctx: BuildContext,
+    data: pd.DataFrame,
+    dims: list[str],
+    notes: list[str],
+    stacking: Stacking | None = None,
 ) -> AppendixTable:
-    """The AppendixTable of ``ctx`` with this module's headers, the status note and the source."""
+    """The AppendixTable of ``ctx`` with this module's headers, the status note and the source.
+
+    ``stacking`` declares distributions stacked in one dimension (see
+    :class:`~imdi_analysis.tables.Stacking`).
+    """
     columns = [*dims, "measure", "value", "base", *(["status"] if "status" in data.columns else [])]
     return make_table(
         ctx,
@@ -319,6 +330,7 @@ def settlement_table(
         dim_labels={d: LABELS[d] for d in dims},
         notes=[NOTE_STATUS, *notes],
         sources=[SOURCE],
+        stacking=stacking,
     )
 
 
@@ -431,9 +443,11 @@ def build_settled_by_group(ctx: BuildContext) -> AppendixTable:
     distributions stacked in ``breakdown``: person category (unaccompanied minors split by
     IMDi and Bufetat), under 18 / 18 and over (age at the end of the year), and nationality
     (the :data:`TOP_NATIONALITIES` largest in the total, the rest together). Each distribution
-    has its own "I alt" row, equal to the case type's total. Percent: a group's share of its
-    case type's total; on the "I alt" rows, the case type's share of all persons settled.
-    Reference date: the status date.
+    has its own "I alt" row, equal to the case type's total; the table declares this
+    (:data:`STACKING`), so disclosure control treats those rows (counts and percents) as one
+    cell, suppressed in every distribution or in none. Percent: a group's share of its case
+    type's total; on the "I alt" rows, the case type's share of all persons settled. Reference
+    date: the status date.
     """
     dims = ["category", "breakdown", "group"]
     rows = compact(
@@ -469,7 +483,7 @@ def build_settled_by_group(ctx: BuildContext) -> AppendixTable:
         NOTE_AGE,
         f"Nasjonalitet er statsborgerskap; de {TOP_NATIONALITIES} største vises, resten er slått sammen.",
     ]
-    return settlement_table(ctx, pd.concat(parts, ignore_index=True), dims, notes)
+    return settlement_table(ctx, pd.concat(parts, ignore_index=True), dims, notes, stacking=STACKING)
 
 
 def largest(sizes: pd.Series, n: int) -> list[str]:

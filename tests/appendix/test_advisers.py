@@ -10,9 +10,11 @@ c05 integrering 10 Oct etterlatt i utlandet M 13 afrika; c06 integrering 30 Dec 
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from imdi_analysis.appendix.advisers import age_band, build_adviser_cases
-from imdi_analysis.tables import TOTAL
+from imdi_analysis.disclosure import apply_disclosure, disclosure_problems
+from imdi_analysis.tables import TOTAL, Stacking
 from tests.appendix.test_registry import cell
 from tests.appendix.test_settlement import context_b
 
@@ -45,6 +47,23 @@ def test_table_32_distributions_each_add_up_to_the_adviser_total():
     parts = data[data["group"] != TOTAL].groupby(["adviser_type", "breakdown"])["value"].sum()
     totals = data[data["group"] == TOTAL].set_index(["adviser_type", "breakdown"])["value"]
     assert parts.to_dict() == totals.to_dict()
+
+
+@pytest.mark.parametrize("period", ["year", "H1"])
+def test_table_32_adviser_totals_are_suppressed_in_every_distribution_or_in_none(period):
+    table = build_adviser_cases(context_b("32", period=period))
+    assert table.stacking == Stacking(by="breakdown", within="group")
+    disclosed = apply_disclosure(table, threshold=3)
+    totals = disclosed.data[disclosed.data["group"] == TOTAL]
+    for adviser, rows in totals.groupby("adviser_type"):
+        assert rows["status"].nunique() == 1, (adviser, rows["status"].tolist())
+    # integration advisers reported 2 cases in the year (1 by 30 June): hidden under all four
+    assert set(totals.loc[totals["adviser_type"] == INTEGRATION, "status"]) == {":"}
+    if period == "H1":
+        # 3 cases by 30 June (c01 c02 c04), each alone in its case category: the "ones" rule
+        # hides the grand total under "Sakskategori", so it is hidden under every breakdown
+        assert set(totals.loc[totals["adviser_type"] == TOTAL, "status"]) == {":"}
+    assert disclosure_problems(disclosed, 3) == []
 
 
 def test_age_band_puts_each_age_in_exactly_one_band():

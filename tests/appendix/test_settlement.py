@@ -39,7 +39,7 @@ from imdi_analysis.appendix.settlement import (
 )
 from imdi_analysis.disclosure import apply_disclosure, disclosure_problems
 from imdi_analysis.letter.appendix_spec import load_appendix_spec
-from imdi_analysis.tables import MEASURE_MEAN_MONTHS, MEASURE_PERCENT, MEASURE_SHARE, TOTAL
+from imdi_analysis.tables import MEASURE_MEAN_MONTHS, MEASURE_PERCENT, MEASURE_SHARE, TOTAL, Stacking
 from tests.appendix.test_registry import cell
 
 REGISTERS = Path(__file__).parents[1] / "fixtures" / "appendix" / "b" / "registers"
@@ -172,6 +172,19 @@ def test_table_19_percent_is_of_the_case_type_and_total_rows_of_all_settled():
     # Syrian citizens: p01 p02 p06 p07
     assert cell(data, category=TOTAL, breakdown="Nasjonalitet", group="Syria") == 4
     assert "Andre nasjonaliteter" not in set(data["group"])  # only 5 nationalities
+
+
+def test_table_19_case_type_totals_share_their_status_across_the_stacked_distributions():
+    table = build_settled_by_group(context_b("19"))
+    assert table.stacking == Stacking(by="breakdown", within="group")
+    disclosed = apply_disclosure(table, threshold=3)
+    totals = disclosed.data[disclosed.data["group"] == TOTAL]
+    for key, rows in totals.groupby(["category", "measure"]):
+        assert rows["status"].nunique() == 1, (key, rows["status"].tolist())
+    # privately housed: p06 only, so its total (1) is hidden under every breakdown
+    private = totals[(totals["category"] == "Privatboende") & (totals["measure"] == "count")]
+    assert len(private) == 3 and set(private["status"]) == {":"}
+    assert disclosure_problems(disclosed, 3) == []
 
 
 def test_table_20_gives_settled_by_county_with_self_settled_specified():
