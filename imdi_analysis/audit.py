@@ -10,11 +10,14 @@ appendix table back from what a reader gets:
   :func:`imdi_analysis.publish.table_html` or ``table_markdown``).
 
 A finding is raised when a visible count lies in ``(0, threshold)``, when a suppressed cell can
-be derived from line totals (:func:`imdi_analysis.disclosure.is_derivable`), when a hidden cell
+be derived from line totals or has a visible copy (the "I alt" repeated in each distribution of a
+stacked table, :func:`imdi_analysis.disclosure.is_derivable`), when a hidden cell
 still shows a value, or when any column header names person-level data (identifiers, birth
 dates, exact event dates). A CSV that looks like a published table but has no sidecar cannot be
 checked and is a finding too. The threshold is each table's recorded one unless the caller
-passes a threshold, which then applies to every table.
+passes a threshold, which then applies to every table. Which tables stack distributions is read
+from the sidecar's ``stacking`` (by dimension name) and from the wide formats' ``stacking``
+(by dimension position); files published before these existed are read as unstacked tables.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from imdi_analysis.tables import (
     STATUS_SUPPRESSED,
     STATUS_ZERO,
     AppendixTable,
+    Stacking,
 )
 
 # Column headers that mean person-level data, matched against the lower-cased header with
@@ -241,7 +245,27 @@ def table_from_csv(rows: list[list[str]], meta: dict) -> AppendixTable:
         data=data,
         dims=dims,
         dim_labels={d["name"]: d["header"] for d in meta["dims"]},
+        stacking=stacking_by_name(meta.get("stacking"), dims),
     )
+
+
+def stacking_by_name(recorded: object, dims: list[str]) -> Stacking | None:
+    """The sidecar's ``stacking`` (``{"by": ..., "within": ...}``; absent when not stacked)."""
+    if recorded is None:
+        return None
+    if not isinstance(recorded, dict) or not {recorded.get("by"), recorded.get("within")} <= set(dims):
+        raise ValueError(f"stacking {recorded!r} does not name two of the dimensions {dims}")
+    return Stacking(by=str(recorded["by"]), within=str(recorded["within"]))
+
+
+def stacking_by_position(recorded: object, dims: list[str]) -> Stacking | None:
+    """The wide formats' ``stacking``: positions ``[by, within]`` in ``dims`` (list or ``"1,2"``)."""
+    if recorded is None or recorded == "":
+        return None
+    positions = [int(p) for p in recorded.split(",")] if isinstance(recorded, str) else list(recorded)
+    if len(positions) != 2 or not all(isinstance(p, int) and 0 <= p < len(dims) for p in positions):
+        raise ValueError(f"stacking {recorded!r} does not give two positions among the dimensions {dims}")
+    return Stacking(by=dims[positions[0]], within=dims[positions[1]])
 
 
 def check_dims(path: Path, meta: dict, key: str, result: AuditResult) -> None:
@@ -387,6 +411,7 @@ def audit_html(path: Path, threshold: int | None, result: AuditResult) -> None:
             "layout": attrs.get("data-imdi-layout", "dim"),
             "row_dims": int(attrs.get("data-imdi-row-dims", "1") or 1),
             "measure": attrs.get("data-imdi-measure"),
+            "stacking": attrs.get("data-imdi-stacking"),
         }
         header = [c["text"] for c in table["head"][-1]] if table["head"] else []
         grid = [header] + [[c["text"] for c in row] for row in table["body"]]
@@ -444,7 +469,10 @@ def table_from_wide(meta: dict, grid: list[list], measures: list[list[str | None
                 }
             )
     data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status"])
-    return AppendixTable(key=str(meta["key"]), title="", year=0, period="year", data=data, dims=dims)
+    stacking = stacking_by_position(meta.get("stacking"), dims)
+    return AppendixTable(
+        key=str(meta["key"]), title="", year=0, period="year", data=data, dims=dims, stacking=stacking
+    )
 
 
 def parse_cell(raw: object, measure: str) -> tuple[float, str]:

@@ -15,7 +15,10 @@ CSV (:func:`publish_csv`)
     leading ``'`` so that spreadsheets never read them as formulas (OWASP, "CSV Injection").
     The one exception is the ``Symbol`` column, where a lone ``-`` is Statistics Norway's symbol
     for nil: a lone minus is not a formula, and escaping it would break the symbol.
-    Beside the CSV, ``<key>.json`` records what the audit needs to read it back.
+    Beside the CSV, ``<key>.json`` records what the audit needs to read it back; a table that
+    stacks several distributions with a repeated "I alt" also gets ``stacking``
+    (``{"by": ..., "within": ...}``). A sidecar without the key (every other table, and any
+    written before the key existed) is read as a table without stacking.
 
 XLSX (:func:`publish_workbook`)
     One workbook: "Forside", "Innhold", "Merknader", "Tegnforklaring", then one sheet per
@@ -33,6 +36,10 @@ XLSX (:func:`publish_workbook`)
 Book (:func:`table_html`, :func:`table_markdown`)
     An HTML ``<table>`` with a ``<caption>``, Norwegian number format, symbols in hidden cells,
     and ``data-imdi-*`` attributes that let the audit find and read the table in the built book.
+    A stacked table's :class:`~imdi_analysis.tables.Stacking` travels in the wide formats as the
+    positions of its two dimensions among the table's dimensions (``data-imdi-stacking="1,2"``
+    in HTML, ``"stacking":[1,2]`` in the workbook's sheet property): the wide layout keeps the
+    dimensions in order but names them by their Norwegian headers.
 """
 
 from __future__ import annotations
@@ -71,6 +78,7 @@ from imdi_analysis.tables import (
     SYMBOL_LEGEND,
     TOTAL,
     AppendixTable,
+    Stacking,
 )
 from imdi_analysis.tabular import write_atomic
 
@@ -268,6 +276,7 @@ def sidecar_metadata(table: AppendixTable, threshold: int, csv_name: str) -> dic
         "columns": csv_header(table),
         "dims": [{"name": d, "header": table.header(d)} for d in table.dims],
         "total_label": TOTAL,
+        **({"stacking": stacking_names(table.stacking)} if table.stacking is not None else {}),
         "measures": [{"code": m, "label": MEASURE_LABELS[m], "decimals": DECIMALS[m]} for m in measures],
         "preliminary": bool(table.preliminary),
         "synthetic": bool(table.synthetic),
@@ -275,6 +284,19 @@ def sidecar_metadata(table: AppendixTable, threshold: int, csv_name: str) -> dic
         "notes": list(table.notes),
         "sources": list(table.sources),
     }
+
+
+def stacking_names(stacking: Stacking) -> dict[str, str]:
+    """The sidecar's ``stacking``: the two dimensions by name."""
+    return {"by": stacking.by, "within": stacking.within}
+
+
+def stacking_positions(table: AppendixTable) -> list[int] | None:
+    """The wide formats' ``stacking``: positions of its two dimensions in ``table.dims``, or None."""
+    stacking = table.stacking
+    if stacking is None:
+        return None
+    return [table.dims.index(stacking.by), table.dims.index(stacking.within)]
 
 
 # ------------------------------------------------------------------------------ wide layout
@@ -389,7 +411,8 @@ def table_html(table: AppendixTable) -> str:
 
     The ``<table>`` element carries ``data-imdi-table`` (key), ``data-imdi-threshold``,
     ``data-imdi-layout``, ``data-imdi-row-dims`` (number of row header columns),
-    ``data-imdi-total`` and, in the ``dim`` layout, ``data-imdi-measure``; each data cell carries
+    ``data-imdi-total``, in the ``dim`` layout ``data-imdi-measure`` and, for a stacked table,
+    ``data-imdi-stacking`` (positions of its two dimensions); each data cell carries
     ``data-imdi-measure``. The audit reads the published table back through them.
     """
     return render_html(table, publishable_threshold(table), footer=True)
@@ -429,6 +452,8 @@ def render_html(table: AppendixTable, threshold: int, footer: bool) -> str:
     }
     if wide.measure:
         attrs["data-imdi-measure"] = wide.measure
+    if (stacking := stacking_positions(table)) is not None:
+        attrs["data-imdi-stacking"] = ",".join(map(str, stacking))
     lines = [f"<table {html_attrs(attrs)}>", f"<caption>{caption_html(table, wide)}</caption>"]
     width = max(1, len(wide.row_headers) + len(wide.columns))
     if table.supported and wide.rows:
@@ -785,6 +810,7 @@ def sheet_property(table: AppendixTable, wide: WideTable, threshold: int) -> str
             "row_dims": len(wide.row_dims),
             "measure": wide.measure,
             "total": TOTAL,
+            **({"stacking": stacking} if (stacking := stacking_positions(table)) is not None else {}),
         },
         ensure_ascii=False,
         separators=(",", ":"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import shutil
 import subprocess
 import sys
@@ -17,8 +19,9 @@ from imdi_analysis.audit import audit_directory, is_person_level
 from imdi_analysis.cli import cli
 from imdi_analysis.disclosure import apply_disclosure
 from imdi_analysis.errors import DataNotFoundError, DisclosureError
-from imdi_analysis.publish import publish_csv, publish_workbook, table_html, table_markdown
+from imdi_analysis.publish import publish_csv, publish_workbook, render_html, table_html, table_markdown
 from imdi_analysis.tables import TOTAL, AppendixTable
+from tests.test_disclosure_stacked import EXAMPLE, STACKING, stacked_table
 
 
 def kinds(result) -> list[str]:
@@ -181,3 +184,87 @@ def test_cli_exits_one_with_findings(published):
     assert process.returncode == 1
     assert "derivable" in process.stdout
     assert "error:" in process.stderr and "Traceback" not in process.stderr
+
+
+# ------------------------------------------------------------------- stacked distributions
+
+
+def test_repeated_total_hidden_in_one_distribution_and_shown_in_another_is_found(published):
+    # Kommune A's total (5) is ':' under "Kjønn" and visible under "Alder"; with A's women at 0,
+    # it gives away A's men, so the audit also finds that combination.
+    result = audit_directory(published / "stacked_copy")
+    assert set(kinds(result)) == {"derivable"}
+    messages = [f.message for f in result.findings]
+    assert any("area=Kommune A, breakdown=Kjønn, group=I alt" in m and "same total" in m for m in messages)
+    assert any("area=Kommune A, breakdown=Kjønn, group=Menn" in m for m in messages)
+
+
+def test_sidecar_written_before_stacking_is_read_as_an_unstacked_table(published, tmp_path):
+    shutil.copy(published / "stacked_copy" / "S.csv", tmp_path / "S.csv")
+    meta = json.loads((published / "stacked_copy" / "S.json").read_text(encoding="utf-8"))
+    del meta["stacking"]
+    (tmp_path / "S.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    result = audit_directory(tmp_path)
+    assert result.ok, result.report()  # readable; without the declaration no copy is known
+
+
+def test_sidecar_stacking_that_names_no_dimension_is_unreadable(published, tmp_path):
+    shutil.copy(published / "stacked_copy" / "S.csv", tmp_path / "S.csv")
+    meta = json.loads((published / "stacked_copy" / "S.json").read_text(encoding="utf-8"))
+    meta["stacking"] = {"by": "breakdown", "within": "kjonn"}
+    (tmp_path / "S.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    assert kinds(audit_directory(tmp_path)) == ["unreadable"]
+
+
+@pytest.fixture
+def stacked_output(tmp_path) -> tuple:
+    """A correctly disclosed stacked table published as CSV with sidecar, XLSX and an HTML page."""
+    labels = {"area": "Kommune", "breakdown": "Fordeling", "group": "Gruppe"}
+    table = dataclasses.replace(apply_disclosure(stacked_table(EXAMPLE)), dim_labels=labels)
+    folder = tmp_path / "out"
+    publish_csv(table, folder / "S.csv")
+    publish_workbook([table], folder / "rapport.xlsx", year=2022, period="year", synthetic=True, threshold=5,
+                     published=dt.date(2023, 1, 1))  # fmt: skip
+    (folder / "page.html").write_text(f"<html><body>{table_html(table)}</body></html>", encoding="utf-8")
+    return folder, table
+
+
+def test_stacked_table_passes_the_audit_in_every_published_format(stacked_output):
+    folder, _ = stacked_output
+    result = audit_directory(folder)
+    assert result.ok, result.report()
+    assert len(result.tables) == 3
+    meta = json.loads((folder / "S.json").read_text(encoding="utf-8"))
+    assert meta["stacking"] == {"by": "breakdown", "within": "group"}
+    assert 'data-imdi-stacking="1,2"' in (folder / "page.html").read_text(encoding="utf-8")
+
+
+def test_copy_of_a_hidden_total_made_visible_in_the_workbook_is_found(stacked_output, tmp_path):
+    folder, _ = stacked_output
+    book = openpyxl.load_workbook(folder / "rapport.xlsx")
+    sheet = book["Tabell S"]
+    rows = [list(r) for r in sheet.iter_rows()]
+    header = next(r for r in rows if r[0].value == "Kommune")
+    column = next(i for i, c in enumerate(header) if c.value == TOTAL)
+    target = next(r for r in rows if r[0].value == "A" and r[1].value == "Alder")[column]
+    assert target.value == ":"
+    target.value = 5  # A's total, hidden in both distributions, now shown under "Alder"
+    book.save(tmp_path / "tampered.xlsx")
+    result = audit_directory(tmp_path / "tampered.xlsx")
+    assert "derivable" in kinds(result)
+    assert any("same total" in f.message for f in result.findings)
+
+
+def test_copy_of_a_hidden_total_shown_in_a_book_page_is_found(tmp_path):
+    plain = apply_disclosure(stacked_table(EXAMPLE, stacking=None))
+    page = render_html(dataclasses.replace(plain, stacking=STACKING), 5, footer=False)  # no guard
+    (tmp_path / "page.html").write_text(f"<html><body>{page}</body></html>", encoding="utf-8")
+    result = audit_directory(tmp_path)
+    assert "derivable" in kinds(result)
+    assert any("same total" in f.message for f in result.findings)
+
+
+def test_table_whose_copies_disagree_is_refused_by_the_publisher(tmp_path):
+    plain = apply_disclosure(stacked_table(EXAMPLE, stacking=None))
+    with pytest.raises(DisclosureError, match="same total"):
+        publish_csv(dataclasses.replace(plain, stacking=STACKING), tmp_path / "S.csv")

@@ -96,6 +96,7 @@ def test_sidecar_records_what_the_audit_needs(disclosed, tmp_path):
     assert meta["threshold"] == 5 and meta["year"] == 2022 and meta["period"] == "year"
     assert meta["dims"] == [{"name": "sex", "header": "Kjønn"}, {"name": "age", "header": "Alder"}]
     assert meta["total_label"] == TOTAL
+    assert "stacking" not in meta  # only tables that stack distributions record it
     assert meta["measures"] == [{"code": "count", "label": "Antall", "decimals": 0}]
     assert meta["synthetic"] is True and meta["preliminary"] is False
     assert meta["notes"] == ["Personer bosatt i perioden."]
