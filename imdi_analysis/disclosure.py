@@ -23,7 +23,9 @@ Steps of :func:`apply_disclosure`
 2. Primary suppression. Counts with ``0 < value < threshold``; derived measures whose ``base``
    is below the threshold.
 3. Linked cells. A percentage or share whose count cell (same categories) is suppressed is
-   suppressed too: with its base, a visible share reveals the count.
+   suppressed too: with its base, a visible share reveals the count. And a share shown with its
+   count reveals its base (count / share): when that base is a suppressed count cell of the
+   table (a share of a suppressed total), the share is suppressed (:func:`revealing_shares`).
 4. Secondary suppression. Cells that differ only in one dimension, together with that
    dimension's total ("I alt"), form a *line*: total = sum of the other cells. A line with exactly
    one suppressed cell gives it away, so the smallest non-zero visible non-total cell of the line
@@ -604,7 +606,8 @@ def unit_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def link_shares(data: pd.DataFrame, status: np.ndarray, dims: Sequence[str]) -> np.ndarray:
-    """Step 3: suppress a percentage or share whose count cell (same categories) is suppressed."""
+    """Step 3: suppress a percentage or share whose count cell (same categories) or whose
+    denominator (:func:`revealing_shares`) is suppressed."""
     status = status.copy()
     keys = [tuple(row) for row in data[list(dims)].astype("object").itertuples(index=False, name=None)]
     measure = data["measure"].to_numpy()
@@ -616,7 +619,43 @@ def link_shares(data: pd.DataFrame, status: np.ndarray, dims: Sequence[str]) -> 
     for i, (k, m) in enumerate(zip(keys, measure, strict=True)):
         if m in LINKED_MEASURES and k in suppressed_counts and status[i] not in HIDDEN_STATUSES:
             status[i] = STATUS_SUPPRESSED
+    status[revealing_shares(data, status, dims)] = STATUS_SUPPRESSED
     return status
+
+
+def revealing_shares(data: pd.DataFrame, status: np.ndarray, dims: Sequence[str]) -> list[int]:
+    """Visible shares that give away a suppressed denominator; step 3 suppresses them.
+
+    A share (or percentage) shown with its count reveals its base: ``base = count / share``. The
+    base of a share of a total is a count cell of the table: the same categories with one
+    dimension at "I alt". When such a cell is suppressed (e.g. a secondary suppression of a
+    total) and no visible count cell of those candidates (or the share's own count) shows the
+    base, the share reveals a hidden number. Derived figures without a ``base`` are skipped.
+    """
+    if "base" not in data.columns or not dims:
+        return []
+    keys = [tuple(row) for row in data[list(dims)].astype("object").itertuples(index=False, name=None)]
+    measure = data["measure"].to_numpy()
+    value = data["value"].to_numpy(dtype="float64")
+    base = pd.to_numeric(data["base"], errors="coerce").to_numpy(dtype="float64")
+    counts = {k: i for i, (k, m) in enumerate(zip(keys, measure, strict=True)) if m == MEASURE_COUNT}
+    out = []
+    for i, (key, m) in enumerate(zip(keys, measure, strict=True)):
+        own = counts.get(key)
+        if m not in LINKED_MEASURES or status[i] not in VISIBLE_STATUSES or not np.isfinite(base[i]):
+            continue
+        if own is None or status[own] not in VISIBLE_STATUSES or value[own] == 0:
+            continue  # a zero count and a zero share say nothing about the base
+        candidates = [own] + [
+            counts[k]
+            for j in range(len(dims))
+            if key[j] != TOTAL and (k := (*key[:j], TOTAL, *key[j + 1 :])) in counts
+        ]
+        if not any(status[c] == STATUS_SUPPRESSED for c in candidates):
+            continue
+        if not any(status[c] in VISIBLE_STATUSES and value[c] == base[i] for c in candidates):
+            out.append(i)
+    return out
 
 
 def finish_table(
@@ -676,6 +715,11 @@ def is_derivable(table: AppendixTable) -> list[str]:
         hidden = [m for m in line.members if status[m] == STATUS_SUPPRESSED]
         reported.update(hidden)
         messages.append(leak_message(table, data, line, hidden, leak))
+    for cell in revealing_shares(data, status, table.dims):
+        messages.append(
+            f"Table {table.key}: the visible share {describe_cell(data, table.dims, cell)} and its visible "
+            "count give away a suppressed denominator (count / share)."
+        )
     repeated = " and the totals repeated in each stacked distribution" if copies else ""
     for cell in determined_cells(lines, status, count_copies(data, copies)):
         if cell not in reported:

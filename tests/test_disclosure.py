@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -122,6 +123,63 @@ def test_percent_is_suppressed_with_its_count():
         ("Kvinner", "percent"): ":",
         (TOTAL, "percent"): "",
     }
+
+
+def percent_of_row_table(total_status: str = ":") -> AppendixTable:
+    """Sex × age counts with each cell's percent of its sex total; the Menn total set hidden."""
+    counts = {
+        ("Menn", "0-17"): 20.0,
+        ("Menn", "18+"): 30.0,
+        ("Kvinner", "0-17"): 25.0,
+        ("Kvinner", "18+"): 35.0,
+    }
+    records = []
+    for sex in ("Menn", "Kvinner"):
+        row_total = counts[(sex, "0-17")] + counts[(sex, "18+")]
+        for age in ("0-17", "18+", TOTAL):
+            value = row_total if age == TOTAL else counts[(sex, age)]
+            status = total_status if (sex, age) == ("Menn", TOTAL) else ""
+            records.append((sex, age, "count", value, np.nan, status))
+            records.append((sex, age, "percent", 100 * value / row_total, row_total, ""))
+    for age in ("0-17", "18+", TOTAL):
+        value = sum(v for (_, a), v in counts.items() if age in (a, TOTAL))
+        records.append((TOTAL, age, "count", value, np.nan, ""))
+        records.append((TOTAL, age, "percent", 100 * value / sum(counts.values()), sum(counts.values()), ""))
+    data = pd.DataFrame(records, columns=["sex", "age", "measure", "value", "base", "status"])
+    return AppendixTable("P", "Test", 2022, "year", data, ["sex", "age"])
+
+
+def test_share_of_a_suppressed_total_is_suppressed_because_count_over_share_gives_the_total():
+    out = apply_disclosure(percent_of_row_table())
+    data = out.data
+    hidden_totals = data[(data["measure"] == "count") & (data["age"] == TOTAL) & (data["status"] == ":")]
+    assert set(hidden_totals["sex"]) >= {"Menn"}
+    for sex in hidden_totals["sex"]:
+        shares = data[(data["measure"] == "percent") & (data["sex"] == sex) & (data["age"] != TOTAL)]
+        counts = data[(data["measure"] == "count") & (data["sex"] == sex) & (data["age"] != TOTAL)]
+        visible_pairs = [
+            a
+            for a in shares["age"]
+            if shares.loc[shares["age"] == a, "status"].iloc[0] == ""
+            and counts.loc[counts["age"] == a, "status"].iloc[0] == ""
+        ]
+        assert visible_pairs == [], f"{sex}: count and percent both visible for {visible_pairs}"
+    assert is_derivable(out) == []
+
+
+def test_is_derivable_reports_a_share_that_reveals_a_suppressed_total():
+    table = percent_of_row_table()
+    published = table.data.copy()
+    published.loc[
+        (published["sex"] == "Menn") & (published["age"] == TOTAL) & (published["measure"] == "count"),
+        "value",
+    ] = np.nan
+    partner = (
+        (published["sex"] == "Kvinner") & (published["age"] == TOTAL) & (published["measure"] == "count")
+    )
+    published.loc[partner, ["value", "status"]] = [np.nan, ":"]
+    messages = is_derivable(dataclasses.replace(table, data=published))
+    assert any("denominator" in m and "Menn" in m for m in messages)
 
 
 def test_zero_count_is_shown_as_dash_with_value_zero():
