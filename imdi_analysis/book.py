@@ -238,7 +238,8 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[s
         "overført til tabeller med henvisning til avsnitt i brevet.",
         "- **Registeruttrekk** fra Nasjonalt introduksjonsregister (NIR), IMDis bosettingsdata, Nasjonalt "
         "tolkeregister og rapporter fra statsforvalterne" + (" – her syntetiske." if synthetic else "."),
-        "- **Statistisk sentralbyrå (SSB)**, tabell 10809 (JSON-stat2), for overgang til arbeid eller utdanning.",
+        "- **Statistisk sentralbyrå (SSB)**, tabell 10809 (JSON-stat2), for overgang til arbeid eller utdanning"
+        + (" – her en syntetisk tabell med samme oppbygning, ikke SSBs tall." if synthetic else "."),
         "",
         "Se [Datakilder](datakilder.md), [Forutsetninger og forbehold](forutsetninger.md) og "
         "[Om kjøringen](om-kjoringen.md).",

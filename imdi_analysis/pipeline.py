@@ -22,6 +22,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
+import yaml
 from tqdm import tqdm
 
 from imdi_analysis import book
@@ -139,17 +140,40 @@ def run_lock(build_dir: Path) -> Iterator[None]:
 
 
 def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
-    """The register folder to use; generates the synthetic default when it is used and missing."""
+    """The register folder to use; (re)generates the synthetic default when it is used and missing
+    or made by another version of the generator (generated beside it and swapped in)."""
     registers, synthetic = register_dir(data_dir)
-    if data_dir is None and synthetic and not years_in(registers):
+    if data_dir is None and synthetic and not synthetic_default_is_current(registers):
+        from imdi_analysis.sources.processing import swap_folder
         from imdi_analysis.synth import generate
 
         first, last = SYNTHETIC_YEARS
-        generate(list(range(first, last + 1)), seed=SYNTHETIC_SEED, scale=1.0, out_dir=registers)
+        staging = registers.with_name(f".{registers.name}-staging")
+        shutil.rmtree(staging, ignore_errors=True)
+        generate(list(range(first, last + 1)), seed=SYNTHETIC_SEED, scale=1.0, out_dir=staging)
+        swap_folder(staging, registers)
     from imdi_analysis.budget.accounts import resolve_accounts_dir
 
     resolve_accounts_dir(None)  # generates the synthetic default accounts when no real exports exist
     return registers, synthetic
+
+
+def synthetic_default_is_current(registers: Path) -> bool:
+    """Whether the default synthetic folder holds every default year, made by this generator version."""
+    from imdi_analysis.synth import GENERATOR_VERSION
+
+    first, last = SYNTHETIC_YEARS
+    if years_in(registers) != list(range(first, last + 1)):
+        return False
+    for year in range(first, last + 1):
+        meta = registers / str(year) / "synthetic.meta.yml"
+        if not meta.is_file():
+            return False
+        if (yaml.safe_load(meta.read_text(encoding="utf-8")) or {}).get(
+            "generator_version"
+        ) != GENERATOR_VERSION:
+            return False
+    return True
 
 
 def validate_registers(registers: Path, build_dir: Path, force: bool = False, jobs: int = 1) -> None:

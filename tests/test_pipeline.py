@@ -104,3 +104,25 @@ def test_second_concurrent_run_refuses_with_a_clear_message(registers: Path, tmp
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         with pytest.raises(PipelineError, match="Another run is in progress"):
             run_book(registers, build)
+
+
+def write_default_years(folder: Path, version: str, years: range) -> None:
+    for year in years:
+        (folder / str(year)).mkdir(parents=True)
+        (folder / str(year) / "synthetic.meta.yml").write_text(f"generator_version: {version}\n")
+
+
+def test_default_synthetic_data_is_current_only_with_every_year_of_this_generator(tmp_path: Path):
+    from imdi_analysis.config import SYNTHETIC_YEARS
+    from imdi_analysis.pipeline import synthetic_default_is_current
+    from imdi_analysis.synth import GENERATOR_VERSION
+
+    first, last = SYNTHETIC_YEARS
+    current, old, partial = tmp_path / "current", tmp_path / "old", tmp_path / "partial"
+    write_default_years(current, GENERATOR_VERSION, range(first, last + 1))
+    write_default_years(old, "0.9.0", range(first, last + 1))
+    write_default_years(partial, GENERATOR_VERSION, range(first, last))
+    assert synthetic_default_is_current(current)
+    assert not synthetic_default_is_current(old)
+    assert not synthetic_default_is_current(partial)
+    assert not synthetic_default_is_current(tmp_path / "missing")
