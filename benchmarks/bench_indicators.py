@@ -1,187 +1,102 @@
-"""Benchmark of the steering-parameter indicators: all indicators for one year at scale 1, 10, 100.
+"""Benchmark of the steering-parameter indicators: all indicators for 2022 at scale 1, 10, 100.
 
-For each scale, synthetic extracts for 2021–2022 are generated once with
-``imdi synth --scale F --years 2021-2022 --out DIR``; then, each in a fresh interpreter:
+On the shared data of :mod:`benchmarks._util`, each in a fresh interpreter:
 
-- *load*: reading and validating the extracts the indicators use (both years);
-- *all*: ``compute_indicators(2022, "year", DIR)`` from cold (load + compute + change + validation);
-- *compute* = all − load: the indicator code itself.
+- *from validated extracts*: ``compute_indicators(2022, "year", DIR)`` with the store of
+  validated extracts filled (as in ``imdi run``, which validates first): reading, computing the
+  indicators for 2022 and 2021 (for the change column) and validating the IndicatorFrame;
+- *cold* (scale 1 and 10): the same with the store switched off, so every extract the
+  indicators use is parsed and validated too.
 
-Target (issue 6): under 5 s at scale 1, and linear growth with the number of rows. Writes
-``benchmarks/results_indicators.md``. Not a test: run it by hand::
+Target (issue 6): under 5 s at scale 1, and linear growth with the number of rows (CPU time per
+row stays near that of the smallest scale). Writes ``benchmarks/results_indicators.md``.
 
-    python benchmarks/bench_indicators.py [--scales 1,10,100] [--repeat 1]
+Usage: ``python -m benchmarks.bench_indicators [--scales 1,10,100] [--repeat 3]``
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import statistics
-import subprocess
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks._util import ROOT, WORK, machine_description
+from benchmarks._util import (
+    COLD_ENV,
+    REPORT_YEAR,
+    ROOT,
+    count_rows,
+    fill_store,
+    fmt,
+    machine_description,
+    median_of,
+    parse_scales,
+    shared_data,
+    store_env,
+)
 
 RESULTS = ROOT / "benchmarks" / "results_indicators.md"
-YEARS = "2021-2022"
-YEAR = 2022
 TARGET_SECONDS_SCALE_1 = 5.0
+SETUP = "from pathlib import Path\nfrom imdi_analysis.indicators.registry import compute_indicators"
 
 
-def generate(scale: float, out: Path, reuse: bool) -> None:
-    """Synthetic extracts at ``scale`` in ``out`` (regenerated unless ``reuse`` and present)."""
-    if reuse and (out / str(YEAR)).is_dir():
-        return
-    shutil.rmtree(out, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "imdi_analysis",
-        "synth",
-        "--scale",
-        str(scale),
-        "--years",
-        YEARS,
-        "--out",
-        str(out),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
-    if done.returncode != 0:
-        raise RuntimeError(f"imdi synth failed:\n{done.stderr[-3000:]}")
+def compute_code(folder: str) -> str:
+    return f"compute_indicators({REPORT_YEAR}, 'year', Path({folder!r}))"
 
 
-def count_rows(out: Path) -> int:
-    """Data rows in the extracts the indicators read for ``YEAR`` and the year before."""
+def indicator_sources() -> set[str]:
     from imdi_analysis.indicators.registry import INDICATORS
 
-    names = {s for i in INDICATORS.values() for s in i.sources if not s.startswith("ssb")}
-    total = 0
-    for year in (YEAR - 1, YEAR):
-        for name in names:
-            for path in (out / str(year)).glob(f"{name}.*"):
-                with path.open("rb") as handle:
-                    total += max(sum(1 for _ in handle) - 1, 0)
-    return total
+    return {s for i in INDICATORS.values() for s in i.sources if not s.startswith("ssb")}
 
 
-def load_code(out: Path) -> str:
-    return (
-        "from pathlib import Path\n"
-        "from imdi_analysis.indicators.registry import INDICATORS, load_input\n"
-        f"directory = Path({str(out)!r})\n"
-        "for name in {s for i in INDICATORS.values() for s in i.sources}:\n"
-        f"    for year in ({YEAR - 1}, {YEAR}):\n"
-        "        try:\n"
-        "            load_input(name, year, directory)\n"
-        "        except Exception:\n"
-        "            pass\n"
-    )
-
-
-def compute_code(out: Path) -> str:
-    return (
-        "from pathlib import Path\n"
-        "from imdi_analysis.indicators.registry import compute_indicators\n"
-        f"compute_indicators({YEAR}, 'year', Path({str(out)!r}))\n"
-    )
-
-
-def measure(code: str) -> dict[str, float]:
-    """Run ``code`` in a fresh interpreter: wall seconds, CPU seconds (user + system), peak MiB.
-
-    CPU seconds are reported beside wall seconds because the benchmark machine is shared: under
-    load, wall time grows while CPU time stays close to the work done.
-    """
-    wrapper = (
-        "import json, resource, time\n"
-        "usage = lambda: resource.getrusage(resource.RUSAGE_SELF)\n"
-        "t0, u0 = time.perf_counter(), usage()\n"
-        f"{code}\n"
-        "t1, u1 = time.perf_counter(), usage()\n"
-        "cpu = (u1.ru_utime - u0.ru_utime) + (u1.ru_stime - u0.ru_stime)\n"
-        "print('@@' + json.dumps({'seconds': t1 - t0, 'cpu': cpu, 'peak_mib': u1.ru_maxrss / 1024}))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, cwd=ROOT)
-    if done.returncode != 0:
-        raise RuntimeError(f"benchmark step failed:\n{done.stderr[-3000:]}")
-    return json.loads([line for line in done.stdout.splitlines() if line.startswith("@@")][-1][2:])
-
-
-def median_of(code: str, repeat: int) -> dict[str, float]:
-    """Median wall and CPU seconds and the largest peak memory over ``repeat`` runs."""
-    runs = [measure(code) for _ in range(repeat)]
-    return {
-        "seconds": statistics.median(r["seconds"] for r in runs),
-        "cpu": statistics.median(r["cpu"] for r in runs),
-        "peak_mib": max(r["peak_mib"] for r in runs),
-    }
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--scales", default="1,10,100", help="comma-separated scales, e.g. 1,10,100")
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement (median)")
-    parser.add_argument("--reuse", action="store_true", help="reuse extracts generated by an earlier run")
-    args = parser.parse_args()
-    scales = [float(s) for s in args.scales.split(",")]
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="1,10,100", help="comma-separated scales")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement below scale 100 (median)")
+    args = parser.parse_args(argv)
     rows = []
-    for scale in scales:
-        out = WORK / f"indicators-scale-{scale:g}"
-        generate(scale, out, args.reuse)
-        load = median_of(load_code(out), args.repeat)
-        full = median_of(compute_code(out), args.repeat)
-        rows.append((scale, count_rows(out), load, full))
-        print(
-            f"scale {scale:g}: {rows[-1][1]} rows, load {load['seconds']:.1f} s (CPU {load['cpu']:.1f}), "
-            f"all {full['seconds']:.1f} s (CPU {full['cpu']:.1f})"
-        )
-    write_results(rows, args.repeat)
-
-
-def write_results(rows: list, repeat: int) -> None:
-    """The results table, the CPU time per row relative to the smallest scale and the target check."""
-    _scale, base_rows, _load, base_full = rows[0]
+    for scale in parse_scales(args.scales):
+        folder, _ = shared_data(scale)
+        fill_store(scale)
+        repeat = args.repeat if scale < 100 else 1
+        code = compute_code(str(folder))
+        warm = median_of(code, repeat, env=store_env(scale), setup=SETUP)
+        cold = median_of(code, repeat, env=COLD_ENV, setup=SETUP) if scale < 100 else None
+        n = count_rows(folder, [REPORT_YEAR - 1, REPORT_YEAR], indicator_sources())
+        rows.append((scale, n, warm, cold))
+        print(f"scale {scale:g}: {fmt(warm['seconds'])} s from validated extracts", flush=True)
+    base_scale, base_rows, base, _ = rows[0]
     table = []
-    for scale, n, load, full in rows:
-        compute = max(full["seconds"] - load["seconds"], 0.0)
-        compute_cpu = max(full["cpu"] - load["cpu"], 0.0)
-        per_row = (full["cpu"] / n) / (base_full["cpu"] / base_rows) if n and base_rows else float("nan")
+    for scale, n, warm, cold in rows:
+        per_row = (warm["cpu_seconds"] / n) / (base["cpu_seconds"] / base_rows)
+        cold_text = "–" if cold is None else f"{fmt(cold['seconds'], 2)} ({fmt(cold['cpu_seconds'], 2)})"
         table.append(
-            f"| {scale:g} | {n:,} | {load['seconds']:.2f} ({load['cpu']:.2f}) | {compute:.2f} ({compute_cpu:.2f}) "
-            f"| {full['seconds']:.2f} ({full['cpu']:.2f}) | {full['peak_mib']:.0f} | {per_row:.2f} |"
+            f"| {scale:g} | {n:,} | {warm['runs']} | {fmt(warm['seconds'], 2)} ({fmt(warm['cpu_seconds'], 2)}) | "
+            f"{cold_text} | {fmt(warm['peak_mib'], 0)} | {per_row:.2f} |"
         )
     scale_1 = [r for r in rows if r[0] == 1]
+    verdict = "not measured"
     if scale_1:
-        wall, cpu = scale_1[0][3]["seconds"], scale_1[0][3]["cpu"]
+        warm, cold = scale_1[0][2], scale_1[0][3]
         verdict = (
-            f"CPU {cpu:.2f} s: {'yes' if cpu < TARGET_SECONDS_SCALE_1 else 'NO'}; "
-            f"wall {wall:.2f} s: {'yes' if wall < TARGET_SECONDS_SCALE_1 else 'NO'}"
+            f"{fmt(warm['seconds'], 2)} s from validated extracts: {'yes' if warm['seconds'] < 5 else 'NO'}"
         )
-    else:
-        verdict = "not measured"
+        if cold is not None:
+            verdict += f"; {fmt(cold['seconds'], 2)} s cold: {'yes' if cold['seconds'] < 5 else 'NO'}"
     lines = [
         "# Benchmark: indicators for the steering parameters",
         "",
         machine_description(),
-        f"- extracts: `imdi synth --scale F --years {YEARS}`; all indicators for {YEAR}, period `year`",
-        f"- runs per measurement (median): {repeat}",
+        f"- all indicators for {REPORT_YEAR}, period `year`, shared synthetic data (seed 2022, 2019–2022)",
         "",
-        "Seconds are wall time, CPU time (user + system) in brackets; the machine was shared with other "
-        "benchmarks, so wall time includes waiting.",
+        "Seconds are wall time (median), CPU seconds in brackets.",
         "",
-        "| scale | rows read (2 years) | load + validate (s) | compute (s) | all (s) | peak memory (MiB) | CPU time per row vs. smallest scale |",
+        "| scale | rows read (2021–2022) | runs | from validated extracts (s) | cold: parse + validate too (s) | "
+        "peak memory (MiB) | CPU time per row vs. scale " + f"{base_scale:g} |",
         "|---:|---:|---:|---:|---:|---:|---:|",
         *table,
         "",
         f"- under {TARGET_SECONDS_SCALE_1:g} s at scale 1: {verdict}",
-        "- growth is linear when the CPU time per row stays near 1 (fixed costs make the smallest scale dearer per row).",
-        "- *all* includes reading and validating the extracts of both years, the indicators for 2022 and for "
-        "2021 (for the change column) and the final IndicatorFrame validation.",
+        "- growth is linear when the CPU time per row stays near 1 or below (fixed costs make the smallest "
+        "scale dearer per row).",
     ]
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -1,139 +1,121 @@
-"""Benchmark of the synthetic extracts and the sources stage: generate, then validate + process.
+"""Benchmark of the sources stage: generate synthetic extracts, validate them, read them back.
 
-For each scale (default 1, 10, 100), in a temporary folder and each stage in a fresh
-interpreter (peak memory = the stage process's maximum resident set size):
+For each scale, on the shared data of :mod:`benchmarks._util` (years 2019–2022):
 
-- *generate*: ``imdi_analysis.synth.generate`` for 2019–2023 (CSV);
-- *validate + process*: ``imdi_analysis.sources.processing.process_year`` for every year
-  (read, validate lazily, write Parquet and the manifest).
+- *generate*: ``imdi_analysis.synth.generate`` writes every source as CSV (only when the shared
+  folder does not exist yet; otherwise the row says "reused");
+- *validate*: ``check_years(years, jobs=2)``, what ``imdi run --jobs 2`` does first: every
+  source of every year parsed and checked against its schema in two processes, largest file
+  first, with an empty store of validated extracts, which it fills;
+- *read validated*: every source of every year read back through ``load_source`` from that
+  store (what notebooks and the appendix do after validation).
 
-Prints a markdown table and writes it with a machine description to
-``benchmarks/results_sources.md``. Not a test: run it by hand::
+Targets (issue 5): validating the default data under 10 s; at scale 100 under 8 GB.
+Writes ``benchmarks/results_sources.md``.
 
-    python benchmarks/bench_sources.py [--scales 1,10] [--years 2019-2023] [--keep DIR]
+Usage: ``python -m benchmarks.bench_sources [--scales 1,10,100]``
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import sys
-import tempfile
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import yaml
-
-from benchmarks._util import ROOT, machine_description, measure
-from imdi_analysis.config import parse_years
+from benchmarks._util import (
+    ROOT,
+    YEARS,
+    count_rows,
+    fmt,
+    folder_mib,
+    machine_description,
+    measure,
+    parse_scales,
+    shared_data,
+    store_dir,
+    store_env,
+    validate_code,
+)
 
 RESULTS = ROOT / "benchmarks" / "results_sources.md"
-DEFAULT_SCALES = "1,10,100"
-DEFAULT_YEARS = "2019-2023"
-SEED = 2022
+
+READ_SETUP = "from pathlib import Path\nfrom imdi_analysis.sources.registry import SOURCES, load_source"
+READ_CODE = """
+for year in {years!r}:
+    for name in SOURCES:
+        load_source(name, year, Path({data!r}))
+"""
 
 
-def generate_code(years: list[int], scale: float, out: Path) -> str:
-    return (
-        "from imdi_analysis.synth import generate\n"
-        f"generate({years!r}, seed={SEED}, scale={scale!r}, out_dir={str(out)!r}, progress=False)"
-    )
-
-
-def process_code(years: list[int], data: Path, processed: Path) -> str:
-    return (
-        "from imdi_analysis.sources.processing import process_year\n"
-        f"for year in {years!r}:\n"
-        f"    process_year(year, data_dir={str(data)!r}, output_dir={str(processed)!r})"
-    )
-
-
-def count_rows(data: Path, years: list[int]) -> int:
-    """Data rows written, from the ``synthetic.meta.yml`` of each year."""
-    total = 0
-    for year in years:
-        meta = yaml.safe_load((data / str(year) / "synthetic.meta.yml").read_text(encoding="utf-8"))
-        total += sum(entry["rows"] for entry in meta["files"].values())
-    return total
-
-
-def folder_mib(folder: Path) -> float:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
-
-
-def run_scale(scale: float, years: list[int], work: Path) -> list[dict]:
-    """Both stages at one scale; the folders are removed afterwards."""
-    data, processed = work / f"registers-{scale:g}", work / f"processed-{scale:g}"
-    shutil.rmtree(data, ignore_errors=True)
-    shutil.rmtree(processed, ignore_errors=True)
-    generated = measure(generate_code(years, scale, data))
-    rows = count_rows(data, years)
-    csv_mib = folder_mib(data)
-    processing = measure(process_code(years, data, processed))
-    parquet_mib = folder_mib(processed)
-    shutil.rmtree(data, ignore_errors=True)
-    shutil.rmtree(processed, ignore_errors=True)
-    return [
-        {"scale": scale, "stage": "generate (CSV)", "rows": rows, "size": csv_mib, **generated},
+def run_scale(scale: float) -> list[dict]:
+    folder, generated = shared_data(scale)
+    rows = count_rows(folder)
+    shutil.rmtree(store_dir(scale), ignore_errors=True)
+    validated = measure(validate_code(scale, jobs=2), env=store_env(scale))
+    read = measure(READ_CODE.format(years=YEARS, data=str(folder)), env=store_env(scale), setup=READ_SETUP)
+    out = []
+    if generated is not None:
+        out.append({"stage": "generate (CSV)", "size": folder_mib(folder), **generated})
+    out.append(
         {
-            "scale": scale,
-            "stage": "validate + process (Parquet)",
-            "rows": rows,
-            "size": parquet_mib,
-            **processing,
-        },
-    ]
+            "stage": "validate, 2 processes (fills the store)",
+            "size": folder_mib(store_dir(scale)),
+            **validated,
+        }
+    )
+    out.append({"stage": "read validated (from the store)", "size": None, **read})
+    return [{"scale": scale, "rows": rows, **r} for r in out]
 
 
-def markdown_table(results: list[dict]) -> str:
+def markdown_table(results: list[dict]) -> list[str]:
     lines = [
-        "| scale | stage | rows | seconds | rows per second | peak memory (MiB) | output (MiB) |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| scale | stage | rows | seconds | CPU seconds | rows per second | peak memory (MiB) | output (MiB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        size = "–" if r["size"] is None else fmt(r["size"], 0)
         lines.append(
-            f"| {r['scale']:g} | {r['stage']} | {r['rows']:,} | {r['seconds']:.1f} | "
-            f"{r['rows'] / r['seconds']:,.0f} | {r['peak_mib']:,.0f} | {r['size']:,.0f} |"
+            f"| {r['scale']:g} | {r['stage']} | {r['rows']:,} | {fmt(r['seconds'])} | {fmt(r['cpu_seconds'])} | "
+            f"{r['rows'] / r['seconds']:,.0f} | {fmt(r['peak_mib'], 0)} | {size} |"
         )
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", default=DEFAULT_SCALES, help="comma-separated scales, e.g. 1,10")
-    parser.add_argument("--years", default=DEFAULT_YEARS, help="years to generate, e.g. 2019-2023")
-    parser.add_argument("--work", type=Path, default=None, help="working folder (default: a temporary one)")
-    parser.add_argument("--results", type=Path, default=RESULTS, help="markdown file to write")
+    parser.add_argument("--scales", default="1,10,100", help="comma-separated scales, e.g. 1,10,100")
     args = parser.parse_args(argv)
-    scales = [float(s) for s in args.scales.split(",") if s.strip()]
-    years = parse_years(args.years)
     results: list[dict] = []
-    load_before = os.getloadavg()
-    with tempfile.TemporaryDirectory(prefix="bench_sources_", dir=args.work) as tmp:
-        for scale in scales:
-            results.extend(run_scale(scale, years, Path(tmp)))
-            print(markdown_table(results[-2:]).splitlines()[-2:][0], flush=True)
-            print(markdown_table(results[-1:]).splitlines()[-1], flush=True)
-    table = markdown_table(results)
-    load_after = os.getloadavg()
-    load = (
-        f"- load average (1, 5, 15 min) at start {', '.join(f'{x:.1f}' for x in load_before)}, "
-        f"at end {', '.join(f'{x:.1f}' for x in load_after)} (other work on the machine slows the stages)"
-    )
-    text = (
-        "# Benchmark: synthetic extracts and the sources stage\n\n"
-        f"`python benchmarks/bench_sources.py --scales {args.scales} --years {args.years}`: for each scale, "
-        f"`imdi_analysis.synth.generate` writes {len(years)} years of all sources as CSV, then "
-        "`imdi_analysis.sources.processing.process_year` validates every year and writes Parquet. "
-        "Each stage runs in a fresh interpreter; peak memory is that process's maximum resident set size. "
-        "Rows are data rows over all sources and years.\n\n"
-        f"{machine_description()}\n{load}\n\n{table}\n"
-    )
-    args.results.write_text(text, encoding="utf-8")
-    print(table)
-    print(f"\nWritten to {args.results}.")
+    for scale in parse_scales(args.scales):
+        results.extend(run_scale(scale))
+        print("\n".join(markdown_table(results)[-3:]), flush=True)
+    scale_1 = [r for r in results if r["scale"] == 1 and r["stage"].startswith("validate")]
+    target = "not measured"
+    if scale_1:
+        per_year = scale_1[0]["seconds"] / len(YEARS)
+        target = f"{fmt(scale_1[0]['seconds'])} s for {len(YEARS)} years ({fmt(per_year)} s a year): " + (
+            "yes" if scale_1[0]["seconds"] * 5 / len(YEARS) < 10 else "NO"
+        )
+    big = [r for r in results if r["scale"] == 100]
+    lines = [
+        "# Benchmark: synthetic extracts and the sources stage",
+        "",
+        f"Shared synthetic data (seed 2022, years {YEARS[0]}–{YEARS[-1]}), one folder per scale. Each stage "
+        "runs in a fresh interpreter; rows are data rows over all sources and years; peak memory is the largest "
+        "sum over the process and its workers.",
+        "",
+        machine_description(),
+        "",
+        *markdown_table(results),
+        "",
+        f"- default data (scale 1) validated in under 10 s, scaled to the 5 default years: {target}",
+    ]
+    if big:
+        peak = max(r["peak_mib"] for r in big)
+        lines.append(
+            f"- scale 100 under 8 GB peak memory: {fmt(peak / 1024)} GiB: {'yes' if peak < 8192 else 'NO'}"
+        )
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
