@@ -96,12 +96,18 @@ def label_settlement(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def ours(key: str, data: Path, year: int, period: str, measure: str) -> pd.DataFrame:
-    """Our builder's undisclosed cells of one measure."""
+    """Our builder's undisclosed cells of one measure.
+
+    Cells the builder marks not applicable (".", an area in a year it did not exist, which the
+    builder only marks when its count is 0) are left out: DuckDB has no row for them, which
+    :func:`compare` reads as 0. A "." on a non-zero count would therefore show as a difference.
+    """
     spec = load_appendix_spec(year)
     row = spec[spec["table_key"] == key].iloc[0].to_dict()
     ctx = BuildContext(year=year, period=period, data_dir=data, spec=row, available_years=years_in(data))
     table = BUILDERS[key](ctx)
-    cells = table.data[table.data["measure"] == measure]
+    applicable = table.data["status"] != "." if "status" in table.data.columns else True
+    cells = table.data[(table.data["measure"] == measure) & applicable]
     return cells[[*table.dims, "value"]]
 
 
