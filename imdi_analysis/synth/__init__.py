@@ -14,7 +14,6 @@ adviser sessions, register searches and the municipality list are not scaled).
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from tqdm import tqdm
 
 from imdi_analysis import config
 from imdi_analysis.errors import ConfigError
+from imdi_analysis.manifest import sha256_file
 from imdi_analysis.synth import (
     adviser_sessions,
     asylum_training,
@@ -183,20 +183,11 @@ def write_year_meta(folder: Path, year: int, seed: int, scale: float, rows: dict
         "extract_date": to_date(year_end(year)).isoformat(),
         "covers": {"from": to_date(year_start(year)).isoformat(), "to": to_date(year_end(year)).isoformat()},
         "files": {
-            f"{source}.csv": {"rows": count, "sha256": sha256_of(folder / f"{source}.csv")}
+            f"{source}.csv": {"rows": count, "sha256": sha256_file(folder / f"{source}.csv")}
             for source, count in rows.items()
         },
     }
     return write_text(folder / META_FILE, yaml.safe_dump(meta, sort_keys=False, allow_unicode=True))
-
-
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def readme_text(years: list[int], seed: int, scale: float) -> str:
