@@ -391,10 +391,11 @@ def load_year(spec: SourceSpec, year: int, data_dir: Path | None = None) -> pd.D
 
 def read_validated(path: Path, spec: SourceSpec, on: dt.date | None) -> pd.DataFrame:
     """:func:`read_source` through the validated store: validate only bytes not validated before."""
-    frame = validated_cache.fetch(spec.name, path, on)
+    entry = validated_cache.entry_path(spec.name, path, on)
+    frame = validated_cache.fetch(entry)
     if frame is None:
         frame = read_source(path, spec, on)
-        validated_cache.store(spec.name, path, on, frame)
+        validated_cache.store(entry, frame)
     return frame
 
 

@@ -12,7 +12,6 @@ must be kept with the extracts, never published.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import shutil
@@ -24,6 +23,7 @@ import pandas as pd
 
 from imdi_analysis import __version__, config
 from imdi_analysis.errors import ConfigError, DataNotFoundError, DataValidationError
+from imdi_analysis.manifest import sha256_file
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.sources import validated_cache
 from imdi_analysis.sources._base import SourceSpec, extract_date_of, find_source_file, read_source
@@ -191,7 +191,7 @@ def validate_source(
         if exc.report is not None and not exc.report.empty:
             return None, path, exc.report
         return None, path, failure_row(path, CHECK_FILE_READABLE, str(exc))
-    validated_cache.store(spec.name, path, on, frame)
+    validated_cache.store(validated_cache.entry_path(spec.name, path, on), frame)
     return frame, path, None
 
 
@@ -377,21 +377,12 @@ def manifest_entry(source: Path, target: Path, rows: int) -> dict:
     """Checksums, sizes and rows of one input and its validated output."""
     return {
         "input": str(source),
-        "input_sha256": sha256_of(source),
+        "input_sha256": sha256_file(source),
         "input_bytes": source.stat().st_size,
         "output": target.name,
-        "output_sha256": sha256_of(target),
+        "output_sha256": sha256_file(target),
         "rows": rows,
     }
-
-
-def sha256_of(path: Path) -> str:
-    """SHA-256 of a file, read in chunks (the file is opened read-only)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def processed_manifest(year: int, output_dir: Path | None = None) -> dict:

@@ -83,45 +83,45 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def entry_path(name: str, raw: Path, on: dt.date | None) -> Path:
-    """Where the validated copy of ``raw`` (source ``name``, checked on ``on``) is kept."""
+def entry_path(name: str, raw: Path, on: dt.date | None) -> Path | None:
+    """Where the validated copy of ``raw`` (source ``name``, checked on ``on``) is kept.
+
+    ``None`` when the store is switched off. Hashes the raw file: compute it once per load and
+    pass it to :func:`fetch` and :func:`store`.
+    """
+    if not enabled():
+        return None
     rules = hashlib.sha256(f"{rules_fingerprint()}|{name}|{on}".encode()).hexdigest()
     return cache_dir() / f"{name}-{raw_digest(raw)[:RAW_KEY_CHARS]}-{rules[:RULES_KEY_CHARS]}{SUFFIX}"
 
 
-def fetch(name: str, raw: Path, on: dt.date | None) -> pd.DataFrame | None:
-    """The validated frame of ``raw`` if the store holds it for the current rules, else ``None``."""
-    if not enabled():
-        return None
-    path = entry_path(name, raw, on)
-    if not path.is_file():
+def fetch(entry: Path | None) -> pd.DataFrame | None:
+    """The validated frame kept at ``entry`` (from :func:`entry_path`), or ``None`` when absent."""
+    if entry is None or not entry.is_file():
         return None
     try:
-        return pd.read_parquet(path)
+        return pd.read_parquet(entry)
     except Exception as exc:  # a damaged entry is only a cache miss
-        warnings.warn(f"Ignoring unreadable validated copy {path}: {exc}", stacklevel=2)
+        warnings.warn(f"Ignoring unreadable validated copy {entry}: {exc}", stacklevel=2)
         return None
 
 
-def store(name: str, raw: Path, on: dt.date | None, frame: pd.DataFrame) -> None:
-    """Keep ``frame`` (which passed validation) for later loads; never fails the caller.
+def store(entry: Path | None, frame: pd.DataFrame) -> None:
+    """Keep ``frame`` (which passed validation) at ``entry``; never fails the caller.
 
     Older entries of the same raw file made under other rules (an earlier code version) are
     removed. A store that cannot be written (read-only disk, full disk) only costs speed.
     """
-    if not enabled():
+    if entry is None or entry.is_file():
         return
     try:
-        path = entry_path(name, raw, on)
-        if path.is_file():
-            return
-        write_parquet_atomic(frame, path)
-        prefix = path.name.rsplit("-", 1)[0] + "-"
-        for old in path.parent.glob(f"{prefix}*{SUFFIX}"):
-            if old != path:
+        write_parquet_atomic(frame, entry)
+        prefix = entry.name.rsplit("-", 1)[0] + "-"
+        for old in entry.parent.glob(f"{prefix}*{SUFFIX}"):
+            if old != entry:
                 old.unlink(missing_ok=True)
     except OSError as exc:
-        warnings.warn(f"Could not keep a validated copy of {raw} in {cache_dir()}: {exc}", stacklevel=2)
+        warnings.warn(f"Could not keep a validated copy in {entry.parent}: {exc}", stacklevel=2)
 
 
 def clear() -> tuple[int, int]:
@@ -136,4 +136,4 @@ def clear() -> tuple[int, int]:
     return files, removed
 
 
-__all__ = ["cache_dir", "clear", "enabled", "fetch", "raw_digest", "store"]
+__all__ = ["cache_dir", "clear", "enabled", "entry_path", "fetch", "raw_digest", "store"]
