@@ -248,6 +248,8 @@ def validate_years(
     largest file first, so that the work stays balanced however unequal the files are.
     """
     years = sorted(set(years))
+    if not years:
+        raise ConfigError("No years to validate: give at least one year, e.g. 2022.")
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}.")
     if jobs == 1:

@@ -170,3 +170,8 @@ def test_validate_years_refuses_zero_jobs(data_dir: Path):
 def test_check_years_in_parallel_names_a_missing_year(data_dir: Path):
     with pytest.raises(DataValidationError, match="No folder for 1999"):
         check_years([YEAR, 1999], data_dir, jobs=2)
+
+
+def test_check_years_without_years_is_a_config_error(data_dir: Path):
+    with pytest.raises(ConfigError, match="No years"):
+        check_years([], data_dir)
