@@ -36,6 +36,15 @@ def steps(scales: str) -> list[tuple[str, list[str], str]]:
         ("Indicators", ["benchmarks.bench_indicators", "--scales", scales], "results_indicators.md"),
         ("Statistics appendix", ["benchmarks.bench_appendix", "--scales", scales], "results_appendix.md"),
         ("Yearly run (cold, warm, --jobs)", ["benchmarks.bench_pipeline"], "results_pipeline.md"),
+        (
+            "Disclosure control against τ-ARGUS",
+            [
+                "benchmarks.bench_tauargus",
+                "--scales",
+                ",".join(s for s in scales.split(",") if float(s) <= 10),
+            ],
+            "results_tauargus.md",
+        ),
     ]
 
 
