@@ -37,6 +37,15 @@ class DataValidationError(ImdiError):
         self.report = report
 
 
+class TableLayoutError(DataValidationError):
+    """A statistics table's categories cannot be added up safely.
+
+    Raised when a category labelled as a total does not equal the sum of the others, when a
+    total can be made from its parts in more than one way, or when categories lie outside
+    every total, so that summing them could count a person twice.
+    """
+
+
 class ConsistencyError(ImdiError):
     """Figures that must reconcile do not (a total against its parts)."""
 

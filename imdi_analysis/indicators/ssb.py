@@ -13,11 +13,17 @@ whatever Statistics Norway calls the status dimension:
 
 * time: the dimension ``Tid``;
 * sex: the dimension ``Kjonn`` (labels "Menn", "Kvinner"; the total is "Begge kjønn" / "I alt");
-* status: the dimension whose labels mention "sysselsatt"; a status counts as work or
-  education when its label mentions "sysselsatt" or "utdanning";
+* status: the dimension whose labels mention "sysselsatt". Statistics Norway lists totals and
+  subtotals ("Arbeidssituasjon i alt", "Sysselsatt og/eller under utdanning, i alt", …) beside
+  the detailed statuses; :func:`~imdi_analysis.sources.jsonstat.category_hierarchy` recognises
+  them by label and by checking that parts add up, and refuses ambiguous layouts. Among the
+  detailed statuses (the leaves), one counts as work or education when its label mentions
+  "sysselsatt" or "utdanning" — so the subtotal is used only when its parts are not in the
+  table, never both;
 * contents: ``ContentsCode``; the count of persons is used (a label with "person" or
   "antall"), never a percentage;
-* any other dimension (age, region): its total category is used, else the categories are summed.
+* any other dimension (age, region): its total category is used (recognised the same way); a
+  dimension with several categories and no total is refused.
 
 No interval is computed: the figures are a full count of all former participants (no sampling
 error), and Statistics Norway may round or suppress cells.
@@ -45,8 +51,10 @@ from imdi_analysis.indicators._common import (
     finish_indicator,
     share_columns,
 )
+from imdi_analysis.sources.jsonstat import CategoryHierarchy, category_hierarchy
 
 SOURCE_NAME = "ssb_10809"
+TABLE_NAME = "SSB table 10809"
 TABLE_FILE = "table10809.json"
 SSB_FOLDER = "ssb"
 INDICATOR_ID = "sp07b_intro_work_or_education_ssb"
@@ -133,48 +141,62 @@ def select_count_contents(table: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     return table[table[CONTENTS_DIMENSION] == table[CONTENTS_DIMENSION].iloc[0]]
 
 
-def collapse_other_dimensions(table: pd.DataFrame, other: list[str]) -> pd.DataFrame:
+def collapse_other_dimensions(
+    table: pd.DataFrame, other: list[str], hierarchies: dict[str, CategoryHierarchy]
+) -> pd.DataFrame:
     """Keep only the total category of each other dimension (age, region, …).
 
-    Raises :class:`DataValidationError` when a dimension with several categories has no
-    recognisable total: summing overlapping categories (e.g. 18-55 and 18-29 år) would count
-    persons twice.
+    Raises :class:`DataValidationError` when a dimension with several categories has no total
+    (see :func:`~imdi_analysis.sources.jsonstat.category_hierarchy`: a total-like label, or the
+    category equal to the sum of the others): summing overlapping categories (e.g. 18-55 and
+    18-29 år) would count persons twice.
     """
     for dim in other:
         if table[dim].nunique() > 1:
-            table = table[table[dim] == total_category(table, dim)]
+            total = hierarchies[dim].total
+            if total is None:
+                labels = ", ".join(hierarchies[dim].labels.values())
+                raise DataValidationError(
+                    f"SSB table 10809: dimension {dim!r} has no total category ({labels}). "
+                    "Download the table with only the total of this dimension selected."
+                )
+            table = table[table[dim] == total]
     return table
 
 
-def total_category(table: pd.DataFrame, dim: str) -> str:
-    """The code of ``dim``'s total: a total-like label, else the category equal to the sum of the others.
+def work_or_education_leaves(hierarchy: CategoryHierarchy) -> tuple[str, ...]:
+    """The detailed statuses that count as in work or education.
 
-    Statistics Norway labels age totals as a range (``18-55 år``), not "I alt", so the second
-    rule recognises the category whose values equal the sum of the other categories in every
-    cell where all of them are known.
+    Employed, employed and in education, and in education only — or the subtotal "Sysselsatt
+    og/eller under utdanning, i alt" when the table has it without those parts. Only leaves of
+    the status hierarchy are used, so a subtotal and its parts are never both counted.
     """
-    labels = table.drop_duplicates(dim).set_index(dim)[f"{dim}_label"].astype(str)
-    by_label = labels[labels.str.match(TOTAL_LABEL)]
-    if len(by_label):
-        return str(by_label.index[0])
-    keys = [c for c in dimensions_of(table) if c != dim]
-    wide = table.pivot_table(index=keys, columns=dim, values="value", aggfunc="first", dropna=False)
-    wide = wide.dropna()
-    for code in labels.index:
-        others = wide.drop(columns=code).sum(axis=1)
-        if len(wide) and np.allclose(wide[code], others, rtol=0, atol=0.5):
-            return str(code)
-    raise DataValidationError(
-        f"SSB table 10809: dimension {dim!r} has no total category ({', '.join(labels)}). "
-        "Download the table with only the total of this dimension selected."
+    leaves = tuple(
+        code for code in hierarchy.leaves if WORK_OR_EDUCATION_LABEL.search(hierarchy.labels[code])
     )
+    if not leaves:
+        raise DataValidationError(
+            f"SSB table 10809: no status of dimension {hierarchy.dimension!r} is employed or in "
+            f"education ({', '.join(hierarchy.labels.values())}). Download the table with all statuses."
+        )
+    return leaves
 
 
 def transition_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Per status year and sex (``I alt``, ``Menn``, ``Kvinner``): persons in work or education and all.
 
-    Returns columns ``status_year``, ``cohort``, ``sex``, ``numerator``, ``denominator``.
-    Suppressed or missing cells (``null`` in the response) make the row's counts missing.
+    Returns columns ``status_year``, ``sex``, ``numerator``, ``denominator``. The status
+    dimension's totals and subtotals are recognised (by label and by checking that parts add
+    up, :func:`~imdi_analysis.sources.jsonstat.category_hierarchy`), so each person is counted
+    once: the numerator adds the detailed statuses in work or education (or their subtotal when
+    the parts are not in the table), the denominator is the all-status total (or, without it,
+    the sum of the detailed statuses). Suppressed or missing cells (``null`` in the response)
+    make the row's counts missing unless a published subtotal gives the same figure.
+
+    Raises
+    ------
+    TableLayoutError
+        When a total does not equal its parts or the parts can be added up in two ways.
     """
     dims = dimensions_of(table)
     for required in (TIME_DIMENSION, SEX_DIMENSION):
@@ -185,35 +207,46 @@ def transition_counts(table: pd.DataFrame) -> pd.DataFrame:
     status = find_status_dimension(table, dims)
     table = select_count_contents(table, dims)
     other = [d for d in dims if d not in (TIME_DIMENSION, SEX_DIMENSION, status, CONTENTS_DIMENSION)]
-    table = collapse_other_dimensions(table, other)
+    source = str(table.attrs.get("file", TABLE_NAME))
+    hierarchies = {d: category_hierarchy(table, d, source) for d in (status, *other)}
+    table = collapse_other_dimensions(table, other, hierarchies)
+    hierarchy = hierarchies[status]
+    success = work_or_education_leaves(hierarchy)
     sex_labels = table[f"{SEX_DIMENSION}_label"].astype(str)
     sex = sex_labels.str.lower().map(SEX_BY_LABEL).where(~sex_labels.str.match(TOTAL_LABEL), TOTAL)
-    status_labels = table[f"{status}_label"].astype(str)
     frame = pd.DataFrame(
         {
             "status_year": table[TIME_DIMENSION].astype(str).str[:4].astype(int),
             "sex": sex,
-            "is_total": status_labels.str.match(TOTAL_LABEL),
-            "success": status_labels.str.contains(WORK_OR_EDUCATION_LABEL),
+            "status": table[status].astype(str),
             "value": pd.to_numeric(table["value"], errors="coerce"),
         }
     ).dropna(subset=["sex"])
-    return (
-        frame.groupby(["status_year", "sex"], sort=True).apply(count_row, include_groups=False).reset_index()
-    )
+    rows = [
+        {"status_year": year, "sex": sex_level, **count_row(group, hierarchy, success)}
+        for (year, sex_level), group in frame.groupby(["status_year", "sex"], sort=True)
+    ]
+    return pd.DataFrame(rows, columns=["status_year", "sex", "numerator", "denominator"])
 
 
-def count_row(group: pd.DataFrame) -> pd.Series:
+def count_row(group: pd.DataFrame, hierarchy: CategoryHierarchy, success: tuple[str, ...]) -> dict:
     """Numerator and denominator of one status year and sex (missing when a needed cell is null)."""
-    parts = group[~group["is_total"]]
-    success = parts.loc[parts["success"], "value"]
-    numerator = success.sum() if success.notna().all() and len(success) else np.nan
-    totals = group.loc[group["is_total"], "value"]
-    if len(totals):
-        denominator = totals.iloc[0]
-    else:
-        denominator = parts["value"].sum() if parts["value"].notna().all() else np.nan
-    return pd.Series({"numerator": numerator, "denominator": denominator})
+    values = dict(zip(group["status"], group["value"], strict=True))
+    denominator = values.get(hierarchy.total, np.nan) if hierarchy.total is not None else np.nan
+    if np.isnan(denominator):
+        denominator = sum_of(values, hierarchy, hierarchy.leaves)
+    return {"numerator": sum_of(values, hierarchy, success), "denominator": denominator}
+
+
+def sum_of(values: dict[str, float], hierarchy: CategoryHierarchy, leaves: tuple[str, ...]) -> float:
+    """Persons in a set of leaves: their sum, else a published total of exactly those leaves, else NaN."""
+    cells = [values.get(code, np.nan) for code in leaves]
+    if cells and not np.isnan(cells).any():
+        return float(sum(cells))
+    for code, parts in hierarchy.parts.items():
+        if set(parts) == set(leaves) and not np.isnan(values.get(code, np.nan)):
+            return float(values[code])
+    return np.nan
 
 
 def sp07b_intro_work_or_education_ssb(table: pd.DataFrame | None, year: int, period: str) -> pd.DataFrame:

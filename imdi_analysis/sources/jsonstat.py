@@ -16,20 +16,32 @@ The dataset's ``label``, ``source`` and ``updated`` are kept in ``frame.attrs``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from imdi_analysis.errors import DataNotFoundError, DataValidationError
+from imdi_analysis.errors import DataNotFoundError, DataValidationError, TableLayoutError
 
 LABEL_SUFFIX = "_label"
 VALUE_COLUMN = "value"
 STATUS_COLUMN = "status"
 NO_STATUS = ""
 ATTRS = ("label", "source", "updated")
+# Totals are recognised by label ("Arbeidssituasjon i alt", "I alt", "Begge kjønn", "Labour force
+# status, total") or code ("0", "00", "T", "TOT") and must then equal the sum of other categories.
+TOTAL_LABEL = re.compile(
+    r"(\bi alt|\btotal|\btotalt)$|^(i alt|alle|begge kjønn|total|totalt|hele landet|both sexes)\b",
+    re.IGNORECASE,
+)
+TOTAL_CODE = re.compile(r"0+|T|TOT|TOTAL|TOTALT|ALLE", re.IGNORECASE)
+SUM_TOLERANCE = 0.5  # counts are integers: a total equals its parts exactly
+MAX_EXHAUSTIVE = 12  # up to this many categories, every set of parts is tried
 
 
 def read_jsonstat(path: Path) -> pd.DataFrame:
@@ -62,6 +74,7 @@ def parse_jsonstat(document: dict, source: str = "JSON-stat") -> pd.DataFrame:
     frame[VALUE_COLUMN] = cell_values(dataset.get("value"), cells, source)
     frame[STATUS_COLUMN] = cell_statuses(dataset.get("status"), cells, source)
     frame.attrs.update({key: dataset[key] for key in ATTRS if key in dataset})
+    frame.attrs["file"] = source
     return frame
 
 
@@ -115,3 +128,246 @@ def cell_statuses(status: list | dict | str | None, cells: int, source: str) -> 
     for position, symbol in status.items():
         out[int(position)] = symbol or NO_STATUS
     return out
+
+
+# ------------------------------------------------------------------ totals and subtotals
+
+
+@dataclass(frozen=True)
+class CategoryHierarchy:
+    """How the categories of one dimension add up.
+
+    Attributes
+    ----------
+    dimension : the dimension id
+    labels : label of every category, in index order (code → label)
+    leaves : the categories that are not the sum of others, in index order; each person is in
+        at most one of them, so they may be added
+    parts : every total or subtotal (code) → the leaves it is the sum of, in index order
+    total : the total whose parts are all the leaves (``None`` when the dimension has none:
+        then the leaves are the whole)
+    """
+
+    dimension: str
+    labels: dict[str, str]
+    leaves: tuple[str, ...]
+    parts: dict[str, tuple[str, ...]]
+    total: str | None
+
+    def is_aggregate(self, code: str) -> bool:
+        """Whether ``code`` is a total or subtotal (the sum of other categories)."""
+        return code in self.parts
+
+    def leaves_of(self, code: str) -> tuple[str, ...]:
+        """The leaves a category covers: its parts, or itself when it is a leaf."""
+        return self.parts.get(code, (code,))
+
+
+def category_hierarchy(
+    frame: pd.DataFrame, dim: str, source: str = "JSON-stat", tolerance: float = SUM_TOLERANCE
+) -> CategoryHierarchy:
+    """Recognise the totals and subtotals of ``dim`` in a frame from :func:`parse_jsonstat`.
+
+    A category is a total or subtotal when, in every cell where it and a set of other categories
+    are known (same categories of every other dimension), it equals their sum within
+    ``tolerance``, with at least one such cell non-zero. Labels ending in "i alt" (or starting
+    with "I alt", "Alle", "Begge kjønn", …) and codes such as ``0``, ``00`` or ``T`` mark
+    categories that must be totals. Pass a frame with one kind of contents (counts, not
+    percentages, which are rounded separately).
+
+    Raises
+    ------
+    TableLayoutError
+        When a category marked as a total is not the sum of other categories, when a total is
+        the sum of two different sets of detailed categories, or when the table has totals
+        but some categories are outside all of them (summing them could count a person twice).
+    """
+    codes, labels = dimension_codes(frame, dim)
+    if len(codes) < 2:
+        return CategoryHierarchy(dim, labels, tuple(codes), {}, None)
+    wide = cells_by_category(frame, dim, codes)
+    values = wide.to_numpy(dtype=float)
+    searchable = [i for i in range(len(codes)) if np.nansum(np.abs(values[:, i])) > 0]
+    non_empty = {codes[i] for i in searchable}
+    found = {code: [] for code in codes}
+    for target, subset in candidate_sums(codes, labels, searchable):
+        if sum_holds(values, target, subset, tolerance):
+            found[codes[target]].append(frozenset(codes[i] for i in subset))
+    found = {code: sets for code, sets in found.items() if sets}
+    leaves = [c for c in codes if c not in found]
+    parts = {code: leaf_parts(code, sets, leaves, labels, dim, source) for code, sets in found.items()}
+    check_marked_totals(codes, labels, parts, non_empty, wide, dim, source)
+    total = overall_total(codes, labels, leaves, parts, non_empty, dim, source)
+    return CategoryHierarchy(dim, labels, tuple(leaves), parts, total)
+
+
+def dimension_codes(frame: pd.DataFrame, dim: str) -> tuple[list[str], dict[str, str]]:
+    """Codes of ``dim`` in first-occurrence (index) order and their labels."""
+    pairs = frame[[dim, dim + LABEL_SUFFIX]].drop_duplicates(dim)
+    codes = [str(c) for c in pairs[dim]]
+    return codes, dict(zip(codes, (str(v) for v in pairs[dim + LABEL_SUFFIX]), strict=True))
+
+
+def cells_by_category(frame: pd.DataFrame, dim: str, codes: list[str]) -> pd.DataFrame:
+    """Values with one row per combination of the other dimensions and one column per category."""
+    others = [d for d in frame_dimensions(frame) if d != dim]
+    if not others:
+        return frame.drop_duplicates(dim).set_index(dim)[VALUE_COLUMN].to_frame().T.reindex(columns=codes)
+    wide = frame.pivot_table(index=others, columns=dim, values=VALUE_COLUMN, aggfunc="first", dropna=False)
+    return wide.reindex(columns=codes)
+
+
+def frame_dimensions(frame: pd.DataFrame) -> list[str]:
+    """Dimension ids of a tidy JSON-stat frame: columns that have a ``<dim>_label`` partner."""
+    return [c for c in frame.columns if f"{c}{LABEL_SUFFIX}" in frame.columns]
+
+
+def is_marked_total(code: str, label: str) -> bool:
+    """Whether a code or label says the category is a total ("…, i alt", "Begge kjønn", ``00``)."""
+    return bool(TOTAL_CODE.fullmatch(code.strip()) or TOTAL_LABEL.search(label.strip()))
+
+
+def candidate_sums(codes: list[str], labels: dict[str, str], searchable: list[int]):
+    """(target, parts) index pairs to test: every subset for a few categories, else runs.
+
+    With at most :data:`MAX_EXHAUSTIVE` non-empty categories every set of two or more others is
+    tried; beyond that, the runs of consecutive categories just after or before the target (how
+    Statistics Norway lists a total's parts) and the set of all other categories. A single part
+    is tried only for a category marked as a total whose part is not marked.
+    """
+    for target in searchable:
+        others = [i for i in searchable if i != target]
+        if len(searchable) <= MAX_EXHAUSTIVE:
+            subsets = (s for size in range(2, len(others) + 1) for s in itertools.combinations(others, size))
+        else:
+            after = [i for i in others if i > target]
+            before = [i for i in others if i < target]
+            runs = [after[: k + 1] for k in range(1, len(after))] + [
+                before[k:] for k in range(len(before) - 1)
+            ]
+            subsets = iter([*map(tuple, runs), tuple(others)])
+        yield from ((target, s) for s in subsets)
+        if is_marked_total(codes[target], labels[codes[target]]):
+            for i in others:
+                if not is_marked_total(codes[i], labels[codes[i]]):
+                    yield target, (i,)
+
+
+def sum_holds(values: np.ndarray, target: int, subset: tuple[int, ...], tolerance: float) -> bool:
+    """Whether the target equals the sum of ``subset`` in every cell where all are known (one non-zero)."""
+    known = ~np.isnan(values[:, target]) & ~np.isnan(values[:, list(subset)]).any(axis=1)
+    if not known.any():
+        return False
+    target_values = values[known, target]
+    sums = values[np.ix_(known, list(subset))].sum(axis=1)
+    return bool((np.abs(target_values - sums) <= tolerance).all() and (target_values != 0).any())
+
+
+def leaf_parts(
+    code: str, sets: list[frozenset], leaves: list[str], labels: dict[str, str], dim: str, source: str
+) -> tuple[str, ...]:
+    """The one set of leaves a total is the sum of; refuse none or several."""
+    leaf_sets = sorted({s for s in sets if s <= set(leaves)}, key=lambda s: [leaves.index(c) for c in s])
+    if len(leaf_sets) == 1:
+        return tuple(c for c in leaves if c in leaf_sets[0])
+    name = describe(code, labels)
+    if not leaf_sets:
+        raise TableLayoutError(
+            f"{source}: dimension {dim!r}: {name} is the sum of other totals but of no set of detailed "
+            "categories, so its parts cannot be told apart. Download the table with the detailed "
+            "categories of this dimension."
+        )
+    options = " or ".join(
+        "[" + ", ".join(describe(c, labels) for c in leaves if c in s) + "]" for s in leaf_sets
+    )
+    raise TableLayoutError(
+        f"{source}: dimension {dim!r}: {name} is the sum of {options}; the layout is ambiguous, so a "
+        "person could be counted twice. Download the table with only the categories you need, or "
+        "with more years or breakdowns so that the totals can be told apart."
+    )
+
+
+def check_marked_totals(
+    codes: list[str],
+    labels: dict[str, str],
+    parts: dict,
+    non_empty: set[str],
+    wide: pd.DataFrame,
+    dim: str,
+    source: str,
+) -> None:
+    """A category labelled as a total must be a total, or a part of one (a subtotal shown alone).
+
+    A category with no known non-zero cell cannot be checked and is let through.
+    """
+    covered = {leaf for leaves in parts.values() for leaf in leaves}
+    for code in codes:
+        if (
+            code in parts
+            or code in covered
+            or code not in non_empty
+            or not is_marked_total(code, labels[code])
+        ):
+            continue
+        top = top_level(codes, parts, exclude=code)
+        raise TableLayoutError(
+            f"{source}: dimension {dim!r}: {describe(code, labels)} is labelled as a total but is not the "
+            f"sum of the other categories{first_difference(wide, code, top)}. Check the download, or "
+            "select either the total or the detailed categories of this dimension."
+        )
+
+
+def top_level(codes: list[str], parts: dict, exclude: str) -> list[str]:
+    """Categories not inside any total (other than ``exclude``): what a grand total would add up."""
+    inside = {leaf for code, leaves in parts.items() for leaf in leaves if leaf != code}
+    nested = {c for c in parts if any(set(parts[c]) < set(parts[o]) for o in parts if o != c)}
+    return [c for c in codes if c != exclude and c not in inside and c not in nested]
+
+
+def first_difference(wide: pd.DataFrame, code: str, others: list[str]) -> str:
+    """`` (4 790 against 4 800 for Kjonn=0, Tid=2017)``: the first cell where the sum differs."""
+    sums = wide[others].sum(axis=1, min_count=len(others))
+    differ = (wide[code] - sums).abs() > SUM_TOLERANCE
+    if not differ.any():
+        return ""
+    key = differ[differ].index[0]
+    names = wide.index.names
+    keys = key if isinstance(key, tuple) else (key,)
+    where = ", ".join(f"{n}={k}" for n, k in zip(names, keys, strict=True))
+    return f" ({wide.loc[key, code]:g} against {sums.loc[key]:g} for {where})"
+
+
+def overall_total(
+    codes: list[str],
+    labels: dict[str, str],
+    leaves: list[str],
+    parts: dict,
+    non_empty: set[str],
+    dim: str,
+    source: str,
+) -> str | None:
+    """The total of all leaves; refuse a table with totals and categories outside them."""
+    if not parts:
+        return None
+    whole = [c for c in leaves if c in non_empty]
+    for code, covered in parts.items():
+        if set(covered) >= set(whole):
+            return code
+    outside = [c for c in leaves if c in non_empty and not any(c in p for p in parts.values())]
+    tops = [c for c in top_level(codes, parts, exclude="") if c in parts]
+    raise TableLayoutError(
+        f"{source}: dimension {dim!r} has totals ({', '.join(describe(c, labels) for c in tops)}) but no "
+        "total of all categories; "
+        + (
+            f"{', '.join(describe(c, labels) for c in outside)} are outside every total, so it cannot be "
+            "told whether they are part of one. "
+            if outside
+            else ""
+        )
+        + "Download the table with the total of this dimension."
+    )
+
+
+def describe(code: str, labels: dict[str, str]) -> str:
+    """``'Sysselsatt' (01)`` for messages."""
+    return f"{labels.get(code, code)!r} ({code})"
