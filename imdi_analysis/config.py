@@ -3,6 +3,13 @@
 Every path the package uses comes from here. The data root can be moved with the
 ``IMDI_DATA_DIR`` environment variable (or ``--data`` on the command line) so that the same
 code runs on real register extracts kept outside the repository.
+
+``IMDI_DATA_DIR`` names a data root laid out like the repository's ``data/`` folder
+(``raw/registers/<year>/``, ``raw/letter/<year>/``, ``synthetic/``, ``processed/``). It may be
+absolute or relative; a relative path is relative to the current working directory and is
+resolved once, when this module is imported, so that a later ``chdir`` (papermill runs
+notebooks from the repository root) does not move it. The allocation letters and reference
+code lists are read from the data root when it holds them, else from the repository's copies.
 """
 
 from __future__ import annotations
@@ -15,11 +22,29 @@ from typing import Literal
 
 from imdi_analysis.errors import ConfigError, DataNotFoundError
 
+DATA_DIR_ENV = "IMDI_DATA_DIR"
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+
+def resolve_data_dir(value: str | None, default: Path) -> Path:
+    """The data root named by ``IMDI_DATA_DIR``: absolute, relative to the working directory, or
+    ``default`` when unset or empty. ``~`` is expanded; the path need not exist yet."""
+    if value is None or not value.strip():
+        return default
+    return Path(value.strip()).expanduser().resolve()
+
+
+def data_or_repo(path: Path, repo_copy: Path) -> Path:
+    """``path`` when it exists as a folder, else the repository's copy (letters, code lists)."""
+    return path if path.is_dir() or not repo_copy.is_dir() else repo_copy
+
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = Path(os.environ.get("IMDI_DATA_DIR", REPO_ROOT / "data"))
+REPO_DATA_DIR = REPO_ROOT / "data"
+DATA_DIR = resolve_data_dir(os.environ.get(DATA_DIR_ENV), REPO_DATA_DIR)
 RAW_DIR = DATA_DIR / "raw"
-LETTER_DIR = RAW_DIR / "letter"
-REFERENCE_DIR = RAW_DIR / "reference"
+LETTER_DIR = data_or_repo(RAW_DIR / "letter", REPO_DATA_DIR / "raw" / "letter")
+REFERENCE_DIR = data_or_repo(RAW_DIR / "reference", REPO_DATA_DIR / "raw" / "reference")
 REGISTERS_DIR = RAW_DIR / "registers"
 SYNTHETIC_DIR = DATA_DIR / "synthetic"
 PROCESSED_DIR = DATA_DIR / "processed"
@@ -34,6 +59,12 @@ SYNTHETIC_YEARS = (2019, 2023)
 Period = Literal["H1", "year"]
 PERIODS: tuple[str, ...] = ("H1", "year")
 PERIOD_LABELS = {"H1": "Halvår (per 30. juni)", "year": "År (per 31. desember)"}
+
+
+def display_path(path: Path) -> str:
+    """``path`` relative to the repository when it lies inside it (shorter help texts), else absolute."""
+    path = Path(path)
+    return path.relative_to(REPO_ROOT).as_posix() if path.is_relative_to(REPO_ROOT) else str(path)
 
 
 def reference_date(year: int, period: str) -> dt.date:
@@ -114,8 +145,8 @@ class RunConfig:
         require_data: bool = True,
     ) -> RunConfig:
         """Build and validate a run configuration before any work starts."""
-        if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-            raise ConfigError(f"Year must be a whole number between 1990 and 2100, got {year!r}.")
+        if not isinstance(year, int) or isinstance(year, bool) or not YEAR_MIN <= year <= YEAR_MAX:
+            raise ConfigError(f"Year must be a whole number between {YEAR_MIN} and {YEAR_MAX}, got {year!r}.")
         check_period(period)
         directory, synthetic = register_dir(data_dir)
         if require_data:
@@ -151,20 +182,38 @@ def check_year_has_data(year: int, directory: Path) -> None:
 
 
 def parse_years(text: str) -> list[int]:
-    """Parse ``2022``, ``2020-2022`` or ``2019,2021`` into a sorted list of years."""
+    """Parse ``2022``, ``2020-2022`` or ``2019,2021`` into a sorted list of years.
+
+    Every year and both ends of a range must lie in ``YEAR_MIN``–``YEAR_MAX``; the bounds are
+    checked before a range is expanded, so ``2020-999999999`` is refused at once.
+    """
     years: set[int] = set()
-    try:
-        for part in str(text).split(","):
-            part = part.strip()
-            if "-" in part:
-                first, last = (int(x) for x in part.split("-", 1))
-                if last < first:
-                    raise ConfigError(f"Year range {part!r} runs backwards.")
-                years.update(range(first, last + 1))
-            elif part:
-                years.add(int(part))
-    except ValueError as exc:
-        raise ConfigError(f"Cannot read years from {text!r}: write 2022, 2020-2022 or 2020,2022.") from exc
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        first_text, dash, last_text = part.partition("-")
+        first = parse_year(first_text, text)
+        last = parse_year(last_text, text) if dash else first
+        if last < first:
+            raise ConfigError(f"Year range {part!r} runs backwards.")
+        years.update(range(first, last + 1))
     if not years:
         raise ConfigError("No years given.")
     return sorted(years)
+
+
+def parse_year(part: str, text: str) -> int:
+    """One year of a ``--years`` value as an int in ``YEAR_MIN``–``YEAR_MAX``, else ConfigError."""
+    part = part.strip()
+    if not (part.isascii() and part.isdigit()) or len(part) > 4:
+        if part.isascii() and part.isdigit():
+            raise ConfigError(
+                f"Year {part[:12]}{'…' if len(part) > 12 else ''} in {text[:40]!r} is outside "
+                f"{YEAR_MIN}–{YEAR_MAX}."
+            )
+        raise ConfigError(f"Cannot read years from {text[:40]!r}: write 2022, 2020-2022 or 2020,2022.")
+    year = int(part)
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise ConfigError(f"Year {year} in {text[:40]!r} is outside {YEAR_MIN}–{YEAR_MAX}.")
+    return year

@@ -60,3 +60,25 @@ def test_parse_years():
         parse_years("2022-2020")
     with pytest.raises(ConfigError):
         parse_years("twenty")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2020-999999999", "outside 1990–2100"),
+        ("999999999999999999999", "outside 1990–2100"),
+        ("1989", "outside 1990–2100"),
+        ("2020-2101", "outside 1990–2100"),
+        ("2020-x", "Cannot read years"),
+        ("-2020", "Cannot read years"),
+        ("", "No years given"),
+    ],
+)
+def test_parse_years_checks_bounds_before_expanding_a_range(text: str, message: str):
+    with pytest.raises(ConfigError, match=message):
+        parse_years(text)
+
+
+def test_parse_years_accepts_the_bounds_themselves():
+    assert parse_years("1990") == [1990]
+    assert parse_years("2099-2100, 2022") == [2022, 2099, 2100]

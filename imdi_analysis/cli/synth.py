@@ -34,7 +34,7 @@ def _parse_years(ctx: click.Context, param: click.Parameter, value: str) -> list
 )  # fmt: skip
 @click.option(
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help=f"Target folder. Default: {DEFAULT_OUT_DIR.relative_to(config.REPO_ROOT)}.",
+    help=f"Target folder. Default: {config.display_path(DEFAULT_OUT_DIR)}.",
 )  # fmt: skip
 def synth(years: list[int], seed: int, scale: float, out_dir: Path | None) -> None:
     """Write synthetic register extracts (one CSV per source and year) that follow the data contracts."""
