@@ -810,6 +810,7 @@ INDICATOR_BREAKDOWNS = ("sex", "county", "category", "household_type", "language
 INDICATOR_KEYS = ("indicator_id", "year", "period")
 INDICATOR_HIDDEN_COLUMNS = ("numerator", "denominator", "value", "ci_lower", "ci_upper", "change")
 PERSON_UNITS = ("share", "months", "count")
+NA_LABEL = "\x00NA"  # stands for a missing breakdown label while grouping (never shown)
 
 
 def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -817,22 +818,43 @@ def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD)
 
     Primary rule: a row is hidden when its numerator or denominator counts 1 to ``threshold - 1``
     persons, or (for shares) when the persons outside the numerator do. Means (months) and
-    counts are hidden when their count of persons is that small. Secondary rule: in every line of
-    rows that differ in one breakdown only and include that breakdown's "I alt" row, a single
-    hidden row is joined by the visible row with the smallest denominator, until no hidden row can
-    be recovered by subtraction. Hidden rows keep their breakdown labels; their figures become
-    missing and their status is ``:``. Rows and order are unchanged.
+    counts are hidden when their count of persons is that small. Secondary rule
+    (:func:`indicator_secondary`): in every line of rows that differ in one breakdown only and
+    include that breakdown's "I alt" row, further rows are hidden until no hidden row can be
+    recovered by subtraction, alone or with other lines, nor be known to hold 1 to
+    ``threshold - 1`` persons. Breakdown columns holding NA (an indicator without that breakdown)
+    are matched as NA, so every line of the real frame is seen. Hidden rows keep their breakdown
+    labels; their numerator, denominator, value, interval (``ci_lower``, ``ci_upper``) and
+    ``change`` become missing and their status is ``:``. A visible row's ``change`` is also
+    removed when the previous year's row of the frame is hidden (value − change would give it
+    back). Rows and order are unchanged.
     """
     threshold = check_threshold(threshold)
     out = frame.copy()
     hidden = indicator_primary(out, threshold)
-    hidden = indicator_secondary(out, hidden)
+    hidden = indicator_secondary(out, hidden, threshold)
+    hide_revealing_changes(out, hidden)
     out["status"] = np.where(hidden, STATUS_SUPPRESSED, "")
     for column in INDICATOR_HIDDEN_COLUMNS:
         if column in out.columns:
             out.loc[hidden, column] = np.nan
     out.attrs[THRESHOLD_ATTR] = threshold
     return out
+
+
+def hide_revealing_changes(frame: pd.DataFrame, hidden: np.ndarray) -> None:
+    """Set ``change`` to NaN in place where the same row one year earlier is hidden in ``frame``."""
+    if "change" not in frame.columns or "year" not in frame.columns:
+        return
+    dims = [d for d in INDICATOR_BREAKDOWNS if d in frame.columns]
+    keys = [k for k in ("indicator_id", "period") if k in frame.columns] + dims
+    labels = frame[keys].reset_index(drop=True).astype("object")
+    labels = labels.where(labels.notna(), NA_LABEL)
+    year = pd.to_numeric(frame["year"], errors="coerce").to_numpy()
+    rows = [(*r, y) for r, y in zip(labels.itertuples(index=False, name=None), year, strict=True)]
+    hidden_rows = {row for row, h in zip(rows, hidden, strict=True) if h}
+    reveal = np.array([(*row[:-1], row[-1] - 1) in hidden_rows for row in rows], dtype=bool)
+    frame.loc[reveal & ~hidden, "change"] = np.nan
 
 
 def indicator_primary(frame: pd.DataFrame, threshold: int) -> np.ndarray:
@@ -851,34 +873,89 @@ def indicator_primary(frame: pd.DataFrame, threshold: int) -> np.ndarray:
     return hidden
 
 
-def indicator_secondary(frame: pd.DataFrame, hidden: np.ndarray) -> np.ndarray:
-    """Hide further rows until no hidden row is alone in a line with a visible total."""
-    hidden = hidden.copy()
-    dims = [d for d in INDICATOR_BREAKDOWNS if d in frame.columns]
-    size = pd.to_numeric(frame["denominator"], errors="coerce").fillna(0).to_numpy(dtype=float)
-    size = np.where(size > 0, size, pd.to_numeric(frame["numerator"], errors="coerce").fillna(0).to_numpy())
-    labels = frame[list(INDICATOR_KEYS) + dims].astype(str)
-    lines = []
-    for dim in dims:
-        others = [c for c in labels.columns if c != dim]
-        present = frame[dim].notna().to_numpy()
-        for _, index in labels[present].groupby(others, sort=False).groups.items():
-            positions = frame.index.get_indexer(index)
-            is_total = frame[dim].to_numpy()[positions] == TOTAL
-            if is_total.any() and (~is_total).sum() > 1:
-                lines.append((positions[~is_total], positions[is_total]))
-    changed = True
-    while changed:
+def indicator_secondary(
+    frame: pd.DataFrame, hidden: np.ndarray, threshold: int = DEFAULT_THRESHOLD
+) -> np.ndarray:
+    """Hide further rows until no hidden row can be recovered from its lines.
+
+    A line is the rows of one indicator, year and period that differ in one breakdown only, with
+    that breakdown's "I alt" row as total (:func:`indicator_lines`; breakdowns an indicator does
+    not have are NA and are matched as such, never dropped). A line leaks when exactly one of its
+    rows is hidden (subtraction), or when its hidden rows' persons, read off the total, are so few
+    that each hidden row is known to hold 1 to ``threshold - 1`` persons. Rows that several lines
+    determine together (crossed breakdowns) are found as in the appendix tables
+    (:func:`determined_cells`). Each leak hides the visible row of the line with the fewest
+    persons (its total when no such row is left); this repeats until nothing leaks.
+    """
+    status = np.where(hidden, STATUS_SUPPRESSED, STATUS_SHOWN).astype(object)
+    persons = indicator_persons(frame)
+    lines = indicator_lines(frame)
+    while True:
         changed = False
-        for parts, totals in lines:
-            if hidden[totals].all():
-                continue
-            hidden_parts = hidden[parts]
-            if hidden_parts.sum() == 1:
-                candidates = parts[~hidden_parts & (size[parts] > 0)]
-                if len(candidates) == 0:
-                    hidden[totals] = True
-                else:
-                    hidden[candidates[np.argmin(size[candidates])]] = True
-                changed = True
-    return hidden
+        for line in lines:
+            if indicator_line_leaks(line, status, persons, threshold):
+                changed |= hide_partner(line, status, persons)
+        if changed:
+            continue
+        determined = determined_cells(lines, status)
+        for cell in determined:
+            for line in (line for line in lines if cell in line.members):
+                if hide_partner(line, status, persons):
+                    changed = True
+                    break
+        if not changed:
+            return status == STATUS_SUPPRESSED
+
+
+def indicator_persons(frame: pd.DataFrame) -> np.ndarray:
+    """Persons behind each row: the denominator, or the numerator where there is none (counts)."""
+    denominator = pd.to_numeric(frame["denominator"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    numerator = pd.to_numeric(frame["numerator"], errors="coerce").fillna(0).to_numpy(dtype=float)
+    return np.where(denominator > 0, denominator, numerator)
+
+
+def indicator_lines(frame: pd.DataFrame) -> list[Line]:
+    """Lines of indicator rows: equal in every key and breakdown but one, with that one's "I alt".
+
+    Missing breakdown labels (the indicator has no such breakdown) become an explicit marker
+    before grouping: pandas drops NaN group keys, and ``astype(str)`` keeps NaN in pandas 3.
+    """
+    dims = [d for d in INDICATOR_BREAKDOWNS if d in frame.columns]
+    keys = [k for k in INDICATOR_KEYS if k in frame.columns]
+    labels = frame[keys + dims].reset_index(drop=True).astype("object")
+    labels = labels.where(labels.notna(), NA_LABEL)
+    lines: list[Line] = []
+    for dim in dims:
+        present = (labels[dim] != NA_LABEL).to_numpy()
+        others = [c for c in labels.columns if c != dim]
+        groups = labels[present].groupby(others, dropna=False, sort=False).indices if others else {}
+        for positions in groups.values():
+            rows = np.flatnonzero(present)[positions]
+            is_total = labels[dim].to_numpy()[rows] == TOTAL
+            if is_total.sum() == 1 and (~is_total).sum() >= 1:
+                lines.append(Line(dim, int(rows[is_total][0]), tuple(int(r) for r in rows[~is_total])))
+    return lines
+
+
+def indicator_line_leaks(line: Line, status: np.ndarray, persons: np.ndarray, threshold: int) -> bool:
+    """Whether ``line`` gives a hidden row away (see :func:`indicator_secondary`)."""
+    hidden = [m for m in line.members if status[m] == STATUS_SUPPRESSED]
+    if len(hidden) == 1:
+        return True
+    if not hidden or status[line.total] == STATUS_SUPPRESSED:
+        return False
+    remainder = persons[line.total] - sum(persons[p] for p in line.parts if status[p] != STATUS_SUPPRESSED)
+    # every hidden row holds at least one person, so each holds at most remainder - (hidden - 1)
+    return 0 < remainder - (len(hidden) - 1) < threshold
+
+
+def hide_partner(line: Line, status: np.ndarray, persons: np.ndarray) -> bool:
+    """Hide the visible row of ``line`` with the fewest persons (>0), else its total; False if none."""
+    parts = [p for p in line.parts if status[p] != STATUS_SUPPRESSED and persons[p] > 0]
+    if parts:
+        status[min(parts, key=lambda p: (persons[p], p))] = STATUS_SUPPRESSED
+        return True
+    if status[line.total] != STATUS_SUPPRESSED:
+        status[line.total] = STATUS_SUPPRESSED
+        return True
+    return False

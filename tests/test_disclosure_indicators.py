@@ -64,3 +64,107 @@ def test_no_small_row_is_visible_and_no_hidden_row_is_alone_in_its_line(parts):
     parts_hidden = (out["status"].iloc[1:] == ":").sum()
     assert out["status"].iloc[0] == ":" or parts_hidden != 1
     assert np.isnan(out.loc[out["status"] == ":", "value"]).all()
+
+
+# --- Frames shaped like the real IndicatorFrame (every breakdown column, mostly NA) ----------------
+
+BREAKDOWNS = ("sex", "county", "category", "household_type", "language", "qualification_category")
+
+
+def full_frame(rows: list[dict], unit: str = "share") -> pd.DataFrame:
+    """An IndicatorFrame-shaped frame: every column of OUTPUT_COLUMNS, breakdowns NA unless given.
+
+    ``rows`` give the breakdown labels used and ``numerator``/``denominator``; an indicator with a
+    county breakdown only has NA (None) in sex, category, household_type, language and
+    qualification_category, as ``imdi_analysis.indicators._common.conform`` writes them.
+    """
+    records = []
+    for row in rows:
+        record = {"indicator_id": "sp01_x", "sp": 1, "year": 2022, "period": "year"}
+        record |= {dim: row.get(dim) for dim in BREAKDOWNS}
+        numerator, denominator = float(row["numerator"]), row.get("denominator")
+        denominator = np.nan if denominator is None else float(denominator)
+        value = numerator / denominator if unit == "share" else numerator
+        record |= {"numerator": numerator, "denominator": denominator, "value": value}
+        record |= {"ci_lower": value, "ci_upper": value, "unit": unit, "change": np.nan}
+        record |= {"missing_reason": None}
+        records.append(record)
+    out = pd.DataFrame(records)
+    for column in ("indicator_id", "period", "unit", *BREAKDOWNS, "missing_reason"):
+        out[column] = out[column].astype("str").where(out[column].notna(), None)
+    return out
+
+
+def test_county_line_with_other_breakdowns_missing_is_protected():
+    """The goal-page leak of SP 1 by county (issue 13).
+
+    County breakdown only; sex and the other breakdowns are NA on every row, as in the real frame.
+    Total 20 of 50; Oslo 1 of 11 (numerator 1 < 5: primary), Viken 10 of 20, Agder 9 of 19. Oslo
+    alone hidden gives 20 - 10 - 9 = 1 of 50 - 20 - 19 = 11 back, so Agder (smaller denominator,
+    19 < 20) is hidden too: the reader then gets 20 - 10 = 10 persons of 50 - 20 = 30 for the two
+    rows together. The old code grouped on the NA columns, dropped every row and never saw the line.
+    """
+    rows = [
+        {"county": TOTAL, "numerator": 20, "denominator": 50},
+        {"county": "Oslo", "numerator": 1, "denominator": 11},
+        {"county": "Viken", "numerator": 10, "denominator": 20},
+        {"county": "Agder", "numerator": 9, "denominator": 19},
+    ]
+    out = disclose_indicators(full_frame(rows), threshold=5)
+    hidden = out["status"] == ":"
+    assert hidden.tolist() == [False, True, False, True]  # Oslo (primary) and Agder (smallest of 20, 20)
+    for column in ("numerator", "denominator", "value", "ci_lower", "ci_upper"):
+        assert out.loc[hidden, column].isna().all()
+    # The attack: total minus the visible counties gives the hidden rows' sum only.
+    for column in ("numerator", "denominator"):
+        rest = out.loc[0, column] - out.loc[~hidden & (out["county"] != TOTAL), column].sum()
+        assert rest == {"numerator": 10, "denominator": 30}[column]
+
+
+def test_unaccompanied_minors_alone_in_category_line_are_protected():
+    """Goal 4 page: category breakdown only (county, sex ... NA). Unaccompanied minors 3 of 4
+    persons (primary); adults 40 of 60; families 30 of 50; total 73 of 114. One more category
+    (families, the smaller denominator 50) must be hidden, or 73 - 40 - 30 = 3 gives them away."""
+    rows = [
+        {"category": TOTAL, "numerator": 73, "denominator": 114},
+        {"category": "Enslige mindreårige", "numerator": 3, "denominator": 4},
+        {"category": "Voksne", "numerator": 40, "denominator": 60},
+        {"category": "Familier", "numerator": 30, "denominator": 50},
+    ]
+    out = disclose_indicators(full_frame(rows), threshold=5)
+    assert out["status"].tolist() == ["", ":", "", ":"]
+
+
+def test_sex_line_of_a_count_indicator_with_every_breakdown_column():
+    """A count indicator by sex (denominator NA): Menn 2 (primary), Kvinner 30, total 32. Kvinner must
+    be hidden as well (32 - 30 = 2 otherwise); the total stays."""
+    rows = [
+        {"sex": TOTAL, "numerator": 32},
+        {"sex": "Menn", "numerator": 2},
+        {"sex": "Kvinner", "numerator": 30},
+    ]
+    out = disclose_indicators(full_frame(rows, unit="count"), threshold=5)
+    assert out["status"].tolist() == ["", ":", ":"]
+    assert out.loc[0, "numerator"] == 32
+
+
+def test_change_is_removed_where_the_previous_year_is_hidden():
+    """Menn 2021: 3 of 20 (primary, hidden); Menn 2022: 10 of 20 with change +0.35 visible would give
+    2021's share back as 0.50 - 0.35 = 0.15 = 3/20. The 2022 row stays visible, its change goes."""
+    rows = [
+        {"sex": TOTAL, "numerator": 20, "denominator": 60},
+        {"sex": "Menn", "numerator": 3, "denominator": 20},
+        {"sex": "Kvinner", "numerator": 17, "denominator": 40},
+    ]
+    previous = full_frame(rows).assign(year=2021)
+    current = full_frame(
+        [
+            {"sex": TOTAL, "numerator": 30, "denominator": 60},
+            {"sex": "Menn", "numerator": 10, "denominator": 20},
+            {"sex": "Kvinner", "numerator": 20, "denominator": 40},
+        ]
+    )
+    current["change"] = current["value"].to_numpy() - previous["value"].to_numpy()
+    out = disclose_indicators(pd.concat([previous, current], ignore_index=True), threshold=5)
+    assert out["status"].tolist() == ["", ":", ":", "", "", ""]
+    assert out["change"].iloc[3:].isna().tolist() == [False, True, True]
