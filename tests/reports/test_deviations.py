@@ -76,7 +76,7 @@ def test_a_change_inside_its_interval_is_not_a_deviation_and_one_outside_is():
     assert out.loc["sp07a_b", "margin"] == pytest.approx(0.0707107, abs=1e-6)
     assert out.loc["sp07a_b", "beyond"] is True
     assert out.loc["sp07a_c", "beyond"] is True
-    assert Z95 == pytest.approx(1.959964, abs=1e-6)
+    assert pytest.approx(1.959964, abs=1e-6) == Z95
 
 
 def test_only_the_national_row_is_compared():
