@@ -25,6 +25,7 @@ Usage: ``python -m benchmarks.bench_tauargus [--scales 1,10] [--repeat 3]``
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import time
@@ -132,14 +133,15 @@ def tau_protect(table: AppendixTable, workdir: Path) -> pd.DataFrame:
     from pytauargus import protect
 
     codes = category_codes(table)
-    result = protect(
-        micro_records(table, codes),
-        list(table.dims),
-        response="persons",
-        safety_rules=SAFETY_RULE,
-        suppress=METHOD,
-        workdir=str(workdir),
-    )
+    with contextlib.chdir(workdir):  # the engine writes its log files into the working directory
+        result = protect(
+            micro_records(table, codes),
+            list(table.dims),
+            response="persons",
+            safety_rules=SAFETY_RULE,
+            suppress=METHOD,
+            workdir=str(workdir),
+        )
     frame = result.tables[0].dataframe()
     for dim in table.dims:
         labels = {code: label for label, code in codes[dim].items()} | {TAU_TOTAL: TOTAL}
