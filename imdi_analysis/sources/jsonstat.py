@@ -29,6 +29,7 @@ import pandas as pd
 from imdi_analysis.errors import DataNotFoundError, DataValidationError, TableLayoutError
 
 LABEL_SUFFIX = "_label"
+CONTENTS_DIMENSION = "ContentsCode"
 VALUE_COLUMN = "value"
 STATUS_COLUMN = "status"
 NO_STATUS = ""
@@ -196,7 +197,7 @@ def category_hierarchy(
     found = {code: sets for code, sets in found.items() if sets}
     leaves = [c for c in codes if c not in found]
     parts = {code: leaf_parts(code, sets, leaves, labels, dim, source) for code, sets in found.items()}
-    check_marked_totals(codes, labels, parts, non_empty, wide, dim, source)
+    check_marked_totals(frame, codes, labels, parts, non_empty, wide, dim, source)
     total = overall_total(codes, labels, leaves, parts, non_empty, dim, source)
     return CategoryHierarchy(dim, labels, tuple(leaves), parts, total)
 
@@ -288,6 +289,7 @@ def leaf_parts(
 
 
 def check_marked_totals(
+    frame: pd.DataFrame,
     codes: list[str],
     labels: dict[str, str],
     parts: dict,
@@ -314,6 +316,7 @@ def check_marked_totals(
             f"{source}: dimension {dim!r}: {describe(code, labels)} is labelled as a total but is not the "
             f"sum of the other categories{first_difference(wide, code, top)}. Check the download, or "
             "select either the total or the detailed categories of this dimension."
+            + contents_hint(frame, dim)
         )
 
 
@@ -325,16 +328,39 @@ def top_level(codes: list[str], parts: dict, exclude: str) -> list[str]:
 
 
 def first_difference(wide: pd.DataFrame, code: str, others: list[str]) -> str:
-    """`` (4 790 against 4 800 for Kjonn=0, Tid=2017)``: the first cell where the sum differs."""
-    sums = wide[others].sum(axis=1, min_count=len(others))
-    differ = (wide[code] - sums).abs() > SUM_TOLERANCE
-    if not differ.any():
+    """`` (4800 against 4790 for Kjonn=0, Tid=2017)``: where a total-like category differs.
+
+    The comparison with the sum of the top-level categories is given when the category is the
+    largest in that cell (a grand total); otherwise only its value.
+    """
+    known = wide[code].notna() & (wide[code] != 0)
+    if not known.any():
         return ""
-    key = differ[differ].index[0]
-    names = wide.index.names
+    sums = wide[others].sum(axis=1, min_count=len(others))
+    differ = known & ((wide[code] - sums).abs() > SUM_TOLERANCE)
+    key = (differ[differ] if differ.any() else known[known]).index[0]
     keys = key if isinstance(key, tuple) else (key,)
-    where = ", ".join(f"{n}={k}" for n, k in zip(names, keys, strict=True))
-    return f" ({wide.loc[key, code]:g} against {sums.loc[key]:g} for {where})"
+    where = ", ".join(f"{n}={k}" for n, k in zip(wide.index.names, keys, strict=True) if n is not None)
+    where = f" for {where}" if where else ""
+    value = wide.loc[key, code]
+    if others and value >= wide.loc[key].max() and pd.notna(sums.loc[key]):
+        return f" ({value:g} against {sums.loc[key]:g}{where})"
+    return f" (it is {value:g}{where})"
+
+
+def contents_hint(frame: pd.DataFrame, dim: str) -> str:
+    """A hint when the frame mixes several contents (counts and rounded percentages)."""
+    if (
+        dim == CONTENTS_DIMENSION
+        or CONTENTS_DIMENSION not in frame
+        or frame[CONTENTS_DIMENSION].nunique() < 2
+    ):
+        return ""
+    labels = ", ".join(dict.fromkeys(frame[CONTENTS_DIMENSION + LABEL_SUFFIX].astype(str)))
+    return (
+        f" The frame holds several contents ({CONTENTS_DIMENSION}: {labels}); check one at a time, "
+        "the counts (rounded percentages do not add up)."
+    )
 
 
 def overall_total(
