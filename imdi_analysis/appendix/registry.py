@@ -25,6 +25,8 @@ import pyarrow.compute as pc
 
 from imdi_analysis import config
 from imdi_analysis.errors import ConfigError, DataNotFoundError, ImdiError
+from imdi_analysis.measures.durations import months_between, within_months
+from imdi_analysis.measures.periods import entry_window, period_bounds
 from imdi_analysis.tables import (
     MEASURE_COUNT,
     MEASURE_MEAN_MONTHS,
@@ -36,7 +38,6 @@ from imdi_analysis.tables import (
 UNKNOWN = "Uoppgitt"
 TIME_DIM = "year"
 CACHE_BUDGET_BYTES = 1 << 30  # extracts kept in memory per process (1 GiB)
-DAYS_PER_MONTH = 365.25 / 12
 
 Builder = Callable[["BuildContext"], AppendixTable]
 Preparer = Callable[[pd.DataFrame, int], pd.DataFrame]
@@ -210,18 +211,17 @@ class BuildContext:
         ``H1`` counts 1 January to 30 June, ``year`` 1 January to 31 December, so that a time
         series compares the same part of every year.
         """
-        year = self.year if year is None else year
-        return pd.Timestamp(config.period_start(year)), pd.Timestamp(config.reference_date(year, self.period))
+        return period_bounds(self.year if year is None else year, self.period)
 
     def cohort_window(self, year: int | None = None, months: int = 3) -> tuple[pd.Timestamp, pd.Timestamp]:
         """Twelve-month entry window that can be followed for ``months`` by the reference date.
 
         It ends ``months`` before the reference date of ``year``: with three months,
         1 October the year before to 30 September (annual report), 1 April the year before to
-        31 March (half-year report) — the letter's "perioden 01.10–30.09" of table 9.
+        31 March (half-year report) — the letter's "perioden 01.10–30.09" of table 9
+        (:func:`imdi_analysis.measures.periods.entry_window`).
         """
-        after = self.window(year)[1] + pd.Timedelta(days=1) - pd.DateOffset(months=months)
-        return after - pd.DateOffset(years=1), after - pd.Timedelta(days=1)
+        return entry_window(self.year if year is None else year, self.period, months)
 
     def with_spec(self, spec: dict[str, Any]) -> BuildContext:
         """A context for another table of the same run (shares the cache and frames)."""
@@ -542,18 +542,6 @@ def is_in(values: pd.Series, candidates: pd.Series) -> pd.Series:
         value_set = value_set.cast(array.type)
     found = pc.is_in(array, value_set=value_set).fill_null(False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
-
-
-def months_between(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Months from ``start`` to ``end`` as days / (365.25 / 12) (NaN when either is missing)."""
-    return (pd.to_datetime(end) - pd.to_datetime(start)).dt.days / DAYS_PER_MONTH
-
-
-def within_months(start: pd.Series, end: pd.Series, months: int) -> pd.Series:
-    """Whether ``end`` falls on or before ``start`` plus ``months`` calendar months (False if missing)."""
-    start, end = pd.to_datetime(start), pd.to_datetime(end)
-    limit = start + pd.DateOffset(months=months)
-    return (end.notna() & start.notna() & (end <= limit)).astype(bool)
 
 
 def relabel(values: pd.Series, mapping: dict) -> pd.Series:

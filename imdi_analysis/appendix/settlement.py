@@ -7,9 +7,11 @@ see ``docs/data_contracts.md``); table 22 also uses ``municipal_decisions``. The
 ready for settlement on the status date and not settled on it. A time series repeats this for
 every year with data, each year from its own extract.
 
-Waiting time runs from the residence permit (``permit_date``). "Within N months" means on or
-before the permit date plus N calendar months (:func:`~imdi_analysis.appendix.registry.within_months`,
-the rule the other appendix tables use); the mean of table 18 is in days / 30.44.
+Waiting time runs from the residence permit (``permit_date``). Months are calendar months, the
+one month rule of :mod:`imdi_analysis.measures.durations`: "within N months" means on or before
+the permit date plus N calendar months, and the mean of table 18 counts whole calendar months
+plus the fraction of the next, so it agrees with SP 11. The populations (settled in the period,
+waiting on the status date) are :mod:`imdi_analysis.measures.populations`, shared with SP 11.
 
 The extract can hold millions of persons. Each builder filters the person rows it needs, then
 compacts them (:func:`compact`: one row per combination of codes, with ``n`` persons) and
@@ -34,12 +36,14 @@ from imdi_analysis.appendix.registry import (
     count_cells,
     label_counties,
     make_table,
-    months_between,
     ratio,
     share_of_total,
     stack_measures,
-    within_months,
 )
+from imdi_analysis.measures.durations import MONTH_RULE_NB, band_index, months_between, over_months
+from imdi_analysis.measures.populations import settled_in as settled_between
+from imdi_analysis.measures.populations import waiting_on
+from imdi_analysis.measures.units import unit_notes
 from imdi_analysis.tables import (
     MEASURE_COUNT,
     MEASURE_MEAN_MONTHS,
@@ -141,8 +145,9 @@ NOTE_STATUS = (
     "1. januar til og med statusdato. Venter: bosettingsklar og ikke bosatt på statusdato."
 )
 NOTE_WITHIN = (
-    "Ventetid regnes fra oppholdsvedtak. «Innen 3 måneder»: senest samme dato tre måneder etter "
-    "vedtaket; «3–6 måneder»: senere enn tre, men innen seks måneder, osv."
+    "Ventetid regnes fra oppholdsvedtak i kalendermåneder. «Innen 3 måneder»: senest samme dato tre "
+    "måneder etter vedtaket (31. januar + 3 måneder = 30. april); «3–6 måneder»: senere enn tre, men "
+    "innen seks måneder, osv."
 )
 NOTE_AGE = "Alder er alder ved utgangen av året (årstall minus fødselsår)."
 
@@ -189,17 +194,6 @@ def extract(ctx: BuildContext, year: int) -> pd.DataFrame:
     return ctx.cache[key]
 
 
-def waiting_on(frame: pd.DataFrame, on: pd.Timestamp) -> pd.DataFrame:
-    """Persons ready for settlement on ``on`` and not settled on it."""
-    settled = frame["settlement_date"].notna() & (frame["settlement_date"] <= on)
-    return frame[(frame["ready_date"] <= on) & ~settled]
-
-
-def settled_between(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.DataFrame:
-    """Persons settled from ``first`` up to and including ``last``."""
-    return frame[frame["settlement_date"].between(first, last)]
-
-
 def in_categories(frame: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:
     """Rows whose case type (``category``) is one of ``categories``."""
     return frame[frame["category"].isin(list(categories))]
@@ -234,16 +228,6 @@ def per_year(
     """``compact(persons_of(year), keys, sums)`` for every year of the table, with ``year``."""
     parts = [compact(persons_of(year), keys, sums).assign(year=year) for year in ctx.years]
     return pd.concat(parts, ignore_index=True)
-
-
-def band_index(start: pd.Series, end: pd.Series | pd.Timestamp, limits: Sequence[int]) -> np.ndarray:
-    """Position of the first limit N with ``end`` within N calendar months of ``start``;
-    ``len(limits)`` when ``end`` is later than all of them."""
-    end = end if isinstance(end, pd.Series) else pd.Series(end, index=start.index)
-    index = np.full(len(start), len(limits))
-    for position in reversed(range(len(limits))):
-        index = np.where(within_months(start, end, limits[position]).to_numpy(), position, index)
-    return index
 
 
 def band_labels(index: pd.Series, bands: Sequence[tuple[int, str]], later: str) -> np.ndarray:
@@ -328,7 +312,7 @@ def settlement_table(
         data[columns].reset_index(drop=True),
         dims,
         dim_labels={d: LABELS[d] for d in dims},
-        notes=[NOTE_STATUS, *notes],
+        notes=[NOTE_STATUS, *notes, *unit_notes(ctx.key)],
         sources=[SOURCE],
         stacking=stacking,
     )
@@ -406,7 +390,8 @@ def build_mean_waiting_time(ctx: BuildContext) -> AppendixTable:
     Population: persons settled in the period (1 January to the status date) who are former
     asylum seekers from reception, resettlement refugees or privately housed (family
     reunification is not among the case types the letter names). Measure: mean of
-    (``settlement_date`` − ``permit_date``) in days / 30.44; ``base`` = persons averaged.
+    calendar months from ``permit_date`` to ``settlement_date`` (whole months plus the fraction
+    of the next, as SP 11); ``base`` = persons averaged.
     Breakdown: case type × person category (unaccompanied minors, persons in families with
     children, adults not part of a family with children), each with "I alt"; "I alt" × "I alt"
     is the total mean. Reference date: the status date.
@@ -427,7 +412,7 @@ def build_mean_waiting_time(ctx: BuildContext) -> AppendixTable:
         "household_type": labels("household_types", (MINOR, FAMILY_WITH_CHILDREN, ADULT)),
     }
     notes = [
-        "Ventetid: dager fra oppholdsvedtak til bosetting delt på 30,44 (gjennomsnittlig antall dager i en måned).",
+        MONTH_RULE_NB,
         "Familiegjenforente er ikke med. «I alt» er gjennomsnittet for de tre sakstypene samlet.",
     ]
     return settlement_table(ctx, means_of(rows, dims, order, "months"), dims, notes)
@@ -668,8 +653,7 @@ def build_long_waits(ctx: BuildContext) -> AppendixTable:
     waiting = waiting_in(ctx, ctx.year)
     status_date = pd.Series(ctx.window()[1], index=waiting.index)
     flags = {
-        f"over_{months}": ~within_months(waiting["permit_date"], status_date, months)
-        for months, _ in LONG_WAITS
+        f"over_{months}": over_months(waiting["permit_date"], status_date, months) for months, _ in LONG_WAITS
     }
     rows = compact(waiting.assign(**flags), dims, sums=list(flags))
     rows = rows.assign(

@@ -25,8 +25,10 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from imdi_analysis import codes
-from imdi_analysis.config import PERIODS, check_period, reference_date
+from imdi_analysis.config import PERIODS
 from imdi_analysis.errors import ImdiError
+from imdi_analysis.measures.durations import add_months, months_between  # noqa: F401 (re-exported)
+from imdi_analysis.measures.periods import in_period, period_bounds  # noqa: F401 (re-exported)
 
 TOTAL = "I alt"
 UNKNOWN = "Uoppgitt"
@@ -54,7 +56,6 @@ TEXT_COLUMNS = ("indicator_id", "period", "unit", *BREAKDOWN_COLUMNS, "missing_r
 
 CONFIDENCE = 0.95
 Z_95 = 1.959963984540054  # standard normal quantile 0.975
-DAYS_PER_MONTH = 365.25 / 12  # months = days / 30.4375 (the letter's "måneder" as mean month length)
 WORK_OR_EDUCATION = ("arbeid", "utdanning", "arbeid_og_utdanning")
 TOLERANCE = 1e-9
 
@@ -174,29 +175,8 @@ class IndicatorFrame(pa.DataFrameModel):
         return ~df.duplicated(subset=KEY_COLUMNS, keep=False)
 
 
-# --- periods -------------------------------------------------------------------------------
-
-
-def period_bounds(year: int, period: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day (inclusive) of a reporting period: 1 January to the reference date."""
-    check_period(period)
-    return pd.Timestamp(year, 1, 1), pd.Timestamp(reference_date(year, period))
-
-
-def in_period(dates: pd.Series, year: int, period: str) -> pd.Series:
-    """Whether each date falls in the reporting period (missing dates are outside)."""
-    start, end = period_bounds(year, period)
-    return (dates >= start) & (dates <= end)
-
-
-def months_between(start: pd.Series, end: pd.Series | pd.Timestamp) -> pd.Series:
-    """Months from ``start`` to ``end``: days / (365.25 / 12)."""
-    return (end - start).dt.days / DAYS_PER_MONTH
-
-
-def add_months(dates: pd.Series, months: int) -> pd.Series:
-    """Calendar months added to each date (31 Jan + 1 month = 28/29 Feb)."""
-    return dates + pd.DateOffset(months=months)
+# --- periods and durations: defined in imdi_analysis.measures, re-exported for the views ------
+# period_bounds, in_period, months_between and add_months are imported above.
 
 
 def as_flag(values: pd.Series) -> pd.Series:

@@ -34,6 +34,7 @@ from imdi_analysis.indicators._common import (
     empty_indicator,
     order_rows,
 )
+from imdi_analysis.measures.durations import MONTH_RULE_NB
 from imdi_analysis.sources.registry import load_source
 
 INTERVAL_WILSON = "95 % Wilson-intervall for andeler."
@@ -84,7 +85,7 @@ WINDOW_NB = (
     "(halvårsrapport: 1. april året før – 31. mars, slik at alle har hatt tre hele måneder før 30. juni)"
 )
 SETTLED_NB = "personer bosatt i perioden (1. januar til rapporteringsdatoen)"
-MONTHS_NB = "Måneder = dager / (365,25 / 12)."
+MONTHS_NB = MONTH_RULE_NB  # calendar months (imdi_analysis.measures.durations)
 SETTLED_DIMS = ("sex", "county", "category", "household_type")
 WAITING_DIMS = ("sex", "category", "household_type")
 

@@ -1,11 +1,17 @@
 """SP 11: fast and well-targeted settlement (waiting time, waiting persons, use of places).
 
-Months are days / (365.25 / 12) throughout, so that "within 3 months" and the mean waiting
-time use the same clock. Waiting time runs from the residence permit (``permit_date``), as in
-appendix tables 18, 21 and 24.
+Months are calendar months throughout (:mod:`imdi_analysis.measures.durations`): "within 3
+months" means on or before the permit date plus three calendar months, and the mean and median
+waiting time count whole calendar months plus the fraction of the next, so that a person's
+waiting time is at most 3 exactly when the person was settled within 3 months. Waiting time runs
+from the residence permit (``permit_date``). The populations (settled in the period, waiting on
+the reference date) are :mod:`imdi_analysis.measures.populations`, the same as in appendix
+tables 18, 21 and 24.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import pandas as pd
 
@@ -19,8 +25,6 @@ from imdi_analysis.indicators._common import (
     county_levels,
     dimensions_of,
     finish_indicator,
-    in_period,
-    months_between,
     sex_levels,
     share_columns,
     summarise_mean,
@@ -28,6 +32,9 @@ from imdi_analysis.indicators._common import (
     summarise_share,
     tabulate,
 )
+from imdi_analysis.measures.durations import months_between, over_months, within_months
+from imdi_analysis.measures.periods import period_bounds, reference_timestamp
+from imdi_analysis.measures.populations import settled_in, waiting_on
 
 SETTLED_BREAKDOWNS = [
     ("sex",),
@@ -42,12 +49,21 @@ WAITED_OVER_MONTHS = (12, 24, 36)
 NOT_COUNTED_AGAINST_PLACES = ("familiegjenforent",)
 
 
-def settled_in_period(settlement: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
-    """Persons settled in the period, with ``months`` waited and breakdown levels."""
-    settled = settlement[in_period(settlement["settlement_date"], year, period)]
+def settled_in_period(
+    settlement: pd.DataFrame, year: int, period: str, within: Sequence[int] = SETTLED_WITHIN_MONTHS
+) -> pd.DataFrame:
+    """Persons settled in the period, with ``months`` waited, ``within_<N>`` flags and breakdown levels."""
+    settled = settled_in(settlement, *period_bounds(year, period))
+    flags = {
+        f"within_{months}": within_months(
+            settled["permit_date"], settled["settlement_date"], months
+        ).to_numpy()
+        for months in within
+    }
     return pd.DataFrame(
         {
             "months": months_between(settled["permit_date"], settled["settlement_date"]).to_numpy(),
+            **flags,
             **breakdown_levels(settled, year, period, with_county=True),
         }
     )
@@ -72,7 +88,8 @@ def sp11_settlement_mean_months(settlement: pd.DataFrame, year: int, period: str
 
     POPULATION: persons whose ``settlement_date`` falls in the period (1 January to the
     reference date), settled by IMDi or Bufetat, all categories.
-    NUMERATOR: sum of months from ``permit_date`` to ``settlement_date`` (days / 30.4375).
+    NUMERATOR: sum of months from ``permit_date`` to ``settlement_date`` (calendar months:
+    whole months plus the fraction of the next, :func:`~imdi_analysis.measures.durations.months_between`).
     DENOMINATOR: number of persons settled.
     REFERENCE DATE: 30 June (``H1``) or 31 December (``year``).
     Interval: 95 % Student t interval of the mean. Breakdowns: sex, county of settlement,
@@ -103,14 +120,15 @@ def sp11_settled_within_months(settlement: pd.DataFrame, year: int, period: str,
     """Share of persons settled in the period who were settled within ``months`` of their permit.
 
     POPULATION: persons whose ``settlement_date`` falls in the period.
-    NUMERATOR: those with months from ``permit_date`` to ``settlement_date`` ≤ ``months``.
+    NUMERATOR: those settled on or before ``permit_date`` plus ``months`` calendar months
+    (:func:`~imdi_analysis.measures.durations.within_months`; the same as waiting time ≤ ``months``).
     DENOMINATOR: the population.
     REFERENCE DATE: 30 June (``H1``) or 31 December (``year``).
     Breakdowns as :func:`sp11_settlement_mean_months` (appendix table 21).
     Indicator ids ``sp11_settled_within_3_months``, ``…_6_…`` and ``…_12_…``.
     """
-    population = settled_in_period(settlement, year, period)
-    population["success"] = (population["months"] <= months).to_numpy()
+    population = settled_in_period(settlement, year, period, within=(months,))
+    population["success"] = population[f"within_{months}"].to_numpy()
     stats = tabulate(
         population, SETTLED_BREAKDOWNS, summarise_share("success"), dimensions_of(SETTLED_BREAKDOWNS)
     )
@@ -121,30 +139,30 @@ def sp11_settled_over_12_months(settlement: pd.DataFrame, year: int, period: str
     """Share of persons settled in the period who waited more than 12 months after their permit.
 
     POPULATION: persons whose ``settlement_date`` falls in the period.
-    NUMERATOR: those with months from ``permit_date`` to ``settlement_date`` > 12 (the
+    NUMERATOR: those settled later than ``permit_date`` plus 12 calendar months (the
     complement of "within 12 months").
     DENOMINATOR: the population.
     REFERENCE DATE: 30 June (``H1``) or 31 December (``year``).
     """
-    population = settled_in_period(settlement, year, period)
-    population["success"] = (population["months"] > 12).to_numpy()
+    population = settled_in_period(settlement, year, period, within=(12,))
+    population["success"] = ~population["within_12"].to_numpy()
     stats = tabulate(
         population, SETTLED_BREAKDOWNS, summarise_share("success"), dimensions_of(SETTLED_BREAKDOWNS)
     )
     return finish_indicator(stats, "sp11_settled_over_12_months", 11, year, period, UNIT_SHARE)
 
 
-def waiting_at_reference_date(settlement: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
-    """Persons ready for settlement and not settled at the reference date, with months since permit."""
-    ref = pd.Timestamp(reference_date(year, period))
-    waiting = settlement[
-        (settlement["ready_date"] <= ref)
-        & ~(settlement["settlement_date"] <= ref)
-        & (settlement["permit_date"] <= ref)
-    ]
+def waiting_at_reference_date(
+    settlement: pd.DataFrame, year: int, period: str, over: Sequence[int] = WAITED_OVER_MONTHS
+) -> pd.DataFrame:
+    """Persons waiting for settlement at the reference date, with ``over_<N>`` flags and breakdown levels."""
+    ref = reference_timestamp(year, period)
+    waiting = waiting_on(settlement, ref)
+    flags = {f"over_{months}": over_months(waiting["permit_date"], ref, months).to_numpy() for months in over}
     return pd.DataFrame(
         {
             "months": months_between(waiting["permit_date"], ref).to_numpy(),
+            **flags,
             **breakdown_levels(waiting, year, period, with_county=False),
         }
     )
@@ -155,15 +173,15 @@ def sp11_waiting_over_months(settlement: pd.DataFrame, year: int, period: str, m
 
     POPULATION: persons ready for settlement (``ready_date`` ≤ reference date) and not settled
     by the reference date (``settlement_date`` empty or later) — all persons waiting.
-    NUMERATOR: those with more than ``months`` months from ``permit_date`` to the reference date
-    (the count asked for in appendix table 24).
+    NUMERATOR: those whose reference date is later than ``permit_date`` plus ``months``
+    calendar months (the count asked for in appendix table 24).
     DENOMINATOR: all persons waiting.
     REFERENCE DATE: 30 June (``H1``) or 31 December (``year``).
     Breakdowns: sex, category, household type, category × household type.
     Indicator ids ``sp11_waiting_over_12_months``, ``…_24_…`` and ``…_36_…``.
     """
-    population = waiting_at_reference_date(settlement, year, period)
-    population["success"] = (population["months"] > months).to_numpy()
+    population = waiting_at_reference_date(settlement, year, period, over=(months,))
+    population["success"] = population[f"over_{months}"].to_numpy()
     stats = tabulate(
         population, WAITING_BREAKDOWNS, summarise_share("success"), dimensions_of(WAITING_BREAKDOWNS)
     )
@@ -187,10 +205,8 @@ def sp11_place_utilisation(
     interval (a ratio of two full counts). Breakdown: county (of settlement / of the decision).
     """
     on = reference_date(year, period)
-    settled = settlement[
-        in_period(settlement["settlement_date"], year, period)
-        & ~settlement["category"].isin(NOT_COUNTED_AGAINST_PLACES)
-    ]
+    settled = settled_in(settlement, *period_bounds(year, period))
+    settled = settled[~settled["category"].isin(NOT_COUNTED_AGAINST_PLACES)]
     counties = pd.concat([settled["county"], municipal_decisions["county"]], ignore_index=True)
     levels = county_levels(counties, on)
     numerator = levels.iloc[: len(settled)].value_counts(sort=False)

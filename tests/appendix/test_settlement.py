@@ -43,7 +43,6 @@ from imdi_analysis.tables import MEASURE_MEAN_MONTHS, MEASURE_PERCENT, MEASURE_S
 from tests.appendix.test_registry import cell
 
 REGISTERS = Path(__file__).parents[1] / "fixtures" / "appendix" / "b" / "registers"
-DAYS_PER_MONTH = 365.25 / 12
 B_KEYS = (
     "16",
     "17",
@@ -129,17 +128,24 @@ def test_table_17_bands_waiting_time_in_calendar_months_from_the_permit():
     assert cell(data, year=2022, category=TOTAL, age_group="Barn under 18 år", waiting_time=TOTAL) == 1
 
 
-def test_table_18_means_days_from_permit_to_settlement_over_30_44():
+def test_table_18_means_calendar_months_from_permit_to_settlement():
+    """Calendar months: whole months plus the fraction of the next month (the SP 11 clock).
+
+    p01 10 Jan → 15 Mar = 2 + 5/31 (10 Mar → 10 Apr has 31 days); p02 1 Feb → 1 May = 3;
+    p03 1 Nov 2021 → 15 Jul = 8 + 14/31; p04 1 Mar → 10 Sep = 6 + 9/30; p05 1 Apr → 20 Jun =
+    2 + 19/30; p06 15 Jan → 1 Jun = 4 + 17/31 (15 May → 15 Jun has 31 days); p08, p09 1 Sep →
+    20 Nov = 2 + 19/30 each; p15 1 Aug → 1 Oct = 2.
+    Mottak EMA (p04, p05): (6.3 + 2.6333) / 2 = 4.4667 (was 136.5 days / 30.4375 = 4.4846).
+    All nine: 31 whole months + 36/31 + 0.3 + 3 × 19/30 = 34.3613, / 9 = 3.8179.
+    """
     table = build_mean_waiting_time(context_b("18"))
     data = table.data
-    # mottak EMA: p04 193 days, p05 80 days -> 136.5 days = 4.4846 months, base 2
     assert cell(data, MEASURE_MEAN_MONTHS, category=RECEPTION, household_type=MINORS) == pytest.approx(
-        136.5 / DAYS_PER_MONTH
+        (6 + 9 / 30 + 2 + 19 / 30) / 2
     )
-    # all 9 settled persons of the three case types (p07, family reunification, left out):
-    # 64 + 89 + 256 + 193 + 80 + 137 + 80 + 80 + 61 = 1040 days / 9
+    # p07 (family reunification) is left out
     assert cell(data, MEASURE_MEAN_MONTHS, category=TOTAL, household_type=TOTAL) == pytest.approx(
-        1040 / 9 / DAYS_PER_MONTH
+        (31 + 36 / 31 + 9 / 30 + 3 * 19 / 30) / 9
     )
     bases = data.set_index(["category", "household_type"])["base"]
     assert bases[(TOTAL, TOTAL)] == 9

@@ -1,6 +1,9 @@
 """SP 11 against tests/fixtures/indicators/registers/2022/settlement.csv and municipal_decisions.csv.
 
-Days from permit to settlement: S1 59, S2 181, S3 426, S4 59 (months = days / 30.4375).
+Calendar months from permit to settlement (whole months plus the fraction of the next month):
+S1 1 Jan → 1 Mar = 2; S2 1 Dec 2021 → 31 May = 5 + 30/31 (1 May → 31 May is 30 of May's 31 days);
+S3 1 Jun 2021 → 1 Aug 2022 = 14; S4 1 Feb → 1 Apr = 2. (With days / 30.4375 the mean was
+725 / 4 / 30.4375 = 5.955; on the calendar clock it is (2 + 5 + 30/31 + 14 + 2) / 4 = 5.992.)
 """
 
 from __future__ import annotations
@@ -19,17 +22,17 @@ from imdi_analysis.indicators.settlement import (
 )
 from tests.indicators.conftest import load, row, valid
 
-MONTH = 365.25 / 12
+S2_MONTHS = 5 + 30 / 31
 
 
 def test_mean_and_median_months_from_permit_to_settlement():
     mean = valid(sp11_settlement_mean_months(load("settlement"), 2022, "year"))
-    assert row(mean)["value"] == pytest.approx((59 + 181 + 426 + 59) / 4 / MONTH)
+    assert row(mean)["value"] == pytest.approx((2 + S2_MONTHS + 14 + 2) / 4)
     assert row(mean)["denominator"] == 4
     assert row(mean)["ci_lower"] <= row(mean)["value"] <= row(mean)["ci_upper"]
     median = valid(sp11_settlement_median_months(load("settlement"), 2022, "year"))
-    assert row(median)["value"] == pytest.approx((59 + 181) / 2 / MONTH)
-    assert row(median, category="Overføringsflyktninger")["value"] == pytest.approx(181 / MONTH)
+    assert row(median)["value"] == pytest.approx((2 + S2_MONTHS) / 2)  # sorted: 2, 2, 5.97, 14
+    assert row(median, category="Overføringsflyktninger")["value"] == pytest.approx(S2_MONTHS)
 
 
 def test_settled_within_and_over_thresholds_are_shares_of_those_settled():
