@@ -11,13 +11,29 @@ file, column, check, row and value, and raised as :class:`~imdi_analysis.errors.
 
 Date columns of CSV files are ISO ``YYYY-MM-DD``; :func:`iso_date_field` declares one so that a
 date in another format is reported with its row and value.
+
+Hostile input is refused with a report naming file, column and row, never with a traceback:
+
+- UTF-16 (with or without BOM) is refused as such ("the file is UTF-16; save it as UTF-8"); it
+  is not decoded, because without a BOM its byte order is a guess. Other NUL bytes (a workbook
+  renamed ``.csv``) are refused as not a text file.
+- A field over :data:`MAX_FIELD_CHARS` (128 KiB, the :mod:`csv` module's own limit) is refused,
+  naming its row and column; no register or letter value is that long.
+- A float column holding ``inf``, ``-inf``, ``nan`` or a number that overflows (``1e309``) is
+  refused (check :data:`CHECK_FINITE`); pandas would read them as numbers.
+- A date that is no calendar date (``2022-13-40``) or outside what pandas can hold
+  (``0000-01-01``) is reported with its row and the text as written.
+- Every value shown in a report is cut to :data:`SHOWN_CHARS` characters, followed by its length
+  (:func:`shorten`), so a 10 MB value is never printed whole.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,6 +54,14 @@ CHECK_EMPTY_FILE = "file is empty"
 CHECK_TOO_FEW_FIELDS = "fewer fields than the header (row cut short?)"
 CHECK_TOO_MANY_FIELDS = "more fields than the header (separator inside an unquoted value?)"
 CHECK_KEY_UNIQUE = "multiple_fields_uniqueness"
+MAX_FIELD_CHARS = 128 * 1024  # the csv module's default field limit; no real value comes near it
+SHOWN_CHARS = 60  # characters of a value shown in a report
+SAMPLE_BYTES = 4096  # bytes looked at to recognise UTF-16 without a BOM
+UTF16_BOMS = {b"\xff\xfe": "little-endian", b"\xfe\xff": "big-endian"}
+NON_FINITE_TEXTS = frozenset({"nan", "+nan", "-nan"})  # to_numeric turns inf and 1e309 into inf itself
+CHECK_FIELD_SIZE = f"field longer than {MAX_FIELD_CHARS} characters"
+CHECK_FINITE = "number_is_finite"
+CHECK_ENCODING = "file is UTF-8 or Windows-1252 text"
 LINE = re.compile(r"[^\r\n]+")  # a line under any of the line ends pandas accepts
 KEY_ERROR = r"^KeyError\(['\"](.+)['\"]\)$"  # a check reading a missing column
 
@@ -73,8 +97,73 @@ def as_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, errors="coerce", format=ISO_DATE_FORMAT)
 
 
+def shorten(value: object, limit: int = SHOWN_CHARS) -> object:
+    """``value`` as shown in a report: text over ``limit`` characters cut, with its length.
+
+    >>> shorten("x" * 100)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (100 characters)'
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}… ({len(value)} characters)"
+    return value
+
+
+def shorten_all(values: pd.Series) -> pd.Series:
+    """:func:`shorten` of every text value, keeping the dtype (and missing values) of ``values``."""
+    long = (values.str.len() > SHOWN_CHARS).fillna(False).astype(bool)
+    if not long.any():
+        return values
+    return values.mask(long, values[long].map(shorten))
+
+
+def encoding_error(path: Path, found: str, fix: str) -> DataValidationError:
+    """The error for a file that is not UTF-8 or Windows-1252 text, with a one-row report."""
+    report = pd.DataFrame([[str(path), "", CHECK_ENCODING, None, found]], columns=REPORT_COLUMNS)
+    return DataValidationError(f"{path}: {found}; {fix}", report=report.astype({"row": "Int64"}))
+
+
+def utf16_byte_order(raw: bytes) -> str | None:
+    """``little-endian``/``big-endian`` when ``raw`` looks like UTF-16 text, else ``None``.
+
+    With a BOM the BOM says so; without one, text that is mostly ASCII has a NUL in every other
+    byte, at odd positions (little-endian) or even ones (big-endian).
+    """
+    for bom, order in UTF16_BOMS.items():
+        if raw.startswith(bom):
+            return order
+    sample = raw[:SAMPLE_BYTES]
+    if len(sample) < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= half * 0.4 and even == 0:
+        return "little-endian"
+    if even >= half * 0.4 and odd == 0:
+        return "big-endian"
+    return None
+
+
 def decode_bytes(raw: bytes, path: Path) -> str:
-    """Decode file bytes as UTF-8 (BOM allowed), falling back to Windows-1252."""
+    """Decode file bytes as UTF-8 (BOM allowed), falling back to Windows-1252.
+
+    Raises
+    ------
+    DataValidationError
+        When the file is UTF-16 or holds NUL bytes (not a text file); the message says so.
+    """
+    order = utf16_byte_order(raw)
+    if order is not None:
+        bom = "with" if raw[:2] in UTF16_BOMS else "without"
+        raise encoding_error(
+            path, f"the file is UTF-16 ({order}, {bom} BOM)", "save it as UTF-8 (CSV UTF-8) and try again."
+        )
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        raise encoding_error(
+            path,
+            f"the file holds NUL bytes (first at byte {at}): it is not a text file",
+            "export the data as CSV (UTF-8); an Excel workbook renamed .csv is not a CSV file.",
+        )
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding)
@@ -133,6 +222,7 @@ def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.
     sep = sniff_separator(header_line(text), path, one_column=schema is not None)
     # pandas reads UTF-8 bytes; a StringIO of the text would hold 4 bytes per character
     data = text.encode("utf-8")
+    check_field_sizes(text, sep, path, data)
     check_field_counts(text, sep, path, data)
     try:
         frame = pd.read_csv(
@@ -146,8 +236,8 @@ def read_table(path: Path, schema: type[pa.DataFrameModel] | None = None) -> pd.
         )
     except pd.errors.ParserError as exc:
         raise DataValidationError(
-            f"{path}: the CSV cannot be parsed ({exc}). Check quoting and separators."
-        ) from exc
+            f"{path}: the CSV cannot be parsed ({shorten(str(exc), 200)}). Check quoting and separators."
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     if sep == ";" and schema is not None:
         frame = fix_decimal_comma(frame, schema)
@@ -173,6 +263,52 @@ def is_blank(fields: list[str]) -> bool:
     return len(fields) == 0 or (len(fields) == 1 and not fields[0].strip())
 
 
+@contextlib.contextmanager
+def unlimited_csv_fields() -> Iterator[None]:
+    """Within the block the :mod:`csv` module reads fields of any size (over-long ones are
+    reported by :func:`check_field_sizes`, not by a ``_csv.Error``)."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def check_field_sizes(text: str, sep: str, path: Path, data: bytes | None = None) -> None:
+    """Raise :class:`DataValidationError` when a field is longer than :data:`MAX_FIELD_CHARS`.
+
+    A short file (or one whose lines are all shorter, and without quotes) cannot hold such a
+    field, which is decided on the UTF-8 bytes with numpy; only otherwise are records split. The
+    report names row (1-based data row), column and the value's start and length.
+    """
+    data = data if data is not None else text.encode("utf-8")
+    if len(data) <= MAX_FIELD_CHARS:
+        return
+    if '"' not in text and "\r" not in text:
+        raw = np.frombuffer(data, dtype=np.uint8)
+        ends = np.concatenate([[-1], np.flatnonzero(raw == ord("\n")), [len(raw)]])
+        if (np.diff(ends) - 1).max() <= MAX_FIELD_CHARS:
+            return
+    failures = []
+    with unlimited_csv_fields():
+        header = [name.strip() for name in next(csv.reader([header_line(text)], delimiter=sep))]
+        records = (fields for fields in split_records(text, sep) if not is_blank(fields))
+        next(records)
+        for row, fields in enumerate(records, start=1):
+            for i, value in enumerate(fields):
+                if len(value) > MAX_FIELD_CHARS:
+                    column = header[i] if i < len(header) else f"(field {i + 1}, beyond the header)"
+                    failures.append([str(path), column, CHECK_FIELD_SIZE, row, shorten(value)])
+    if not failures:
+        return
+    report = pd.DataFrame(failures, columns=REPORT_COLUMNS).astype({"row": "Int64"})
+    raise DataValidationError(
+        f"{format_report(report)}\nNo value may be longer than {MAX_FIELD_CHARS} characters; "
+        "check quoting (an unclosed quote swallows the rest of the file) or export the file again.",
+        report=report,
+    )
+
+
 def check_field_counts(text: str, sep: str, path: Path, data: bytes | None = None) -> None:
     """Raise :class:`DataValidationError` when a row has fewer or more fields than the header.
 
@@ -182,16 +318,17 @@ def check_field_counts(text: str, sep: str, path: Path, data: bytes | None = Non
     its line number. Rows are 1-based data rows, as in :func:`failure_report`. ``data`` is
     ``text`` encoded as UTF-8, when the caller has it.
     """
-    header = [name.strip() for name in next(csv.reader([header_line(text)], delimiter=sep))]
-    if fields_match_header(text, sep, len(header), data):
-        return
-    records = (fields for fields in split_records(text, sep) if not is_blank(fields))
-    next(records)  # the header
-    failures = [
-        field_count_failure(str(path), header, row, len(fields))
-        for row, fields in enumerate(records, start=1)
-        if len(fields) != len(header)
-    ]
+    with unlimited_csv_fields():
+        header = [name.strip() for name in next(csv.reader([header_line(text)], delimiter=sep))]
+        if fields_match_header(text, sep, len(header), data):
+            return
+        records = (fields for fields in split_records(text, sep) if not is_blank(fields))
+        next(records)  # the header
+        failures = [
+            field_count_failure(str(path), header, row, len(fields))
+            for row, fields in enumerate(records, start=1)
+            if len(fields) != len(header)
+        ]
     if not failures:
         return
     report = pd.DataFrame(failures, columns=REPORT_COLUMNS).astype({"row": "Int64"})
@@ -247,13 +384,96 @@ def fix_decimal_comma(frame: pd.DataFrame, schema: type[pa.DataFrameModel]) -> p
 
 
 def validate(frame: pd.DataFrame, schema: type[pa.DataFrameModel], path: Path | str) -> pd.DataFrame:
-    """Validate ``frame`` lazily against ``schema``; raise one readable error listing every failure."""
+    """Validate ``frame`` lazily against ``schema``; raise one readable error listing every failure.
+
+    Besides the schema's own checks, float columns must hold finite numbers and date columns
+    real dates (:func:`value_failures`).
+    """
+    extra = value_failures(frame, schema, path)
     try:
-        return schema.validate(frame, lazy=True)
+        validated = schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = drop_partial_key_failures(exc.failure_cases, schema, frame)
-        report = failure_report(cases, frame, str(path))
+        report = merge_reports(extra, failure_report(cases, frame, str(path)))
         raise DataValidationError(format_report(report), report=report) from None
+    if not extra.empty:
+        raise DataValidationError(format_report(extra), report=extra)
+    return validated
+
+
+def columns_typed(schema: type[pa.DataFrameModel], kind: str) -> list[str]:
+    """Columns whose dtype name contains ``kind`` (``"float"``, ``"datetime"``)."""
+    columns = schema.to_schema().columns.items()
+    return [name for name, column in columns if column.dtype is not None and kind in str(column.dtype)]
+
+
+def report_rows(path: Path | str, column: str, check: str, failing: pd.Series, values: pd.Series) -> list:
+    """Report rows (1-based data rows) where ``failing`` holds, with the values shortened."""
+    positions = np.flatnonzero(failing.fillna(False).to_numpy(dtype=bool))
+    return [[str(path), column, check, int(i) + 1, shorten(str(values.iloc[i]))] for i in positions]
+
+
+def non_finite(values: pd.Series) -> pd.Series:
+    """Cells that hold ``inf``, ``-inf``, ``nan`` or a number too large for a float (``1e309``)."""
+    if pd.api.types.is_numeric_dtype(values):
+        return pd.Series(np.isinf(values.to_numpy(dtype=float)), index=values.index)
+    text = values.astype("string").str.strip()
+    numbers = pd.to_numeric(text, errors="coerce")
+    return pd.Series(np.isinf(numbers.to_numpy(dtype=float, na_value=np.nan)), index=values.index) | (
+        text.str.lower().isin(NON_FINITE_TEXTS).fillna(False)
+    )
+
+
+def unreadable_dates(values: pd.Series) -> pd.Series:
+    """Cells with text that is no ISO date within ``datetime64[ns]`` (``2022-13-40``, ``0000-01-01``).
+
+    pandas 3 parses ``0000-01-01`` (at microsecond resolution), but the schema's ``datetime64[ns]``
+    cannot hold it: such a date is unreadable too.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.Series(False, index=values.index)
+    text = values.astype("string")
+    parsed = pd.to_datetime(text, errors="coerce", format=ISO_DATE_FORMAT)
+    in_range = parsed.between(pd.Timestamp.min, pd.Timestamp.max)
+    return (text.notna() & ~in_range).astype(bool)
+
+
+def value_failures(frame: pd.DataFrame, schema: type[pa.DataFrameModel], path: Path | str) -> pd.DataFrame:
+    """Report rows for non-finite numbers in float columns and unreadable dates in date columns.
+
+    pandera reads ``inf`` and ``1e309`` as numbers that pass ``ge=0``, and reports a date out of
+    pandas' range (``0000-01-01``) as ``nan`` without a row; these rows name row and text. An
+    unreadable date is reported under pandera's own check name, ``coerce_dtype(...)``.
+    """
+    rows = []
+    for column in columns_typed(schema, "float"):
+        if column in frame.columns:
+            rows += report_rows(path, column, CHECK_FINITE, non_finite(frame[column]), frame[column])
+    for column in columns_typed(schema, "datetime"):
+        if column in frame.columns:
+            check = f"coerce_dtype('{schema.to_schema().columns[column].dtype}')"
+            rows += report_rows(path, column, check, unreadable_dates(frame[column]), frame[column])
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"row": "Int64"})
+
+
+def cell_rows(report: pd.DataFrame) -> list[int]:
+    """The report's rows as plain integers, ``0`` where no row is named."""
+    return [0 if pd.isna(row) else int(row) for row in report["row"]]
+
+
+def merge_reports(extra: pd.DataFrame, report: pd.DataFrame) -> pd.DataFrame:
+    """``report`` with the rows of ``extra``; where both speak of one cell, or of coercing a column
+    ``extra`` names by row, the row of ``extra`` is kept (it has the row and the text as written)."""
+    if extra.empty:
+        return report
+    cells = set(zip(extra["column"], cell_rows(extra), strict=True))
+    coerced = set(extra.loc[extra["check"].str.startswith("coerce_dtype"), "column"])
+    keys = zip(report["column"], cell_rows(report), strict=True)
+    same_cell = pd.Series([key in cells for key in keys], index=report.index, dtype=bool)
+    same_coercion = report["column"].isin(coerced) & report["check"].str.startswith("coerce_dtype")
+    merged = pd.concat([report[~(same_cell | same_coercion)], extra], ignore_index=True)
+    merged["row"] = merged["row"].astype("Int64")
+    return merged.sort_values(["column", "check", "row"], na_position="first").reset_index(drop=True)
 
 
 def drop_partial_key_failures(
@@ -285,7 +505,7 @@ def failure_report(cases: pd.DataFrame, frame: pd.DataFrame, path: str) -> pd.Da
     check = cases["check"].astype(str)
     names_column = (cases["schema_context"] != "DataFrameSchema") | (check == CHECK_KEY_UNIQUE)
     column = cases["column"].where(names_column, None)
-    value = cases["failure_case"].astype(str)
+    value = shorten_all(cases["failure_case"].astype(str))
     out = pd.DataFrame(
         {
             "file": path,
@@ -322,7 +542,7 @@ def format_report(report: pd.DataFrame) -> str:
         where = f"column {column!r}" if column else "table"
         shown = group.head(MAX_VALUES_IN_MESSAGE)
         cells = ", ".join(
-            (f"row {r}: {v!r}" if not pd.isna(r) else repr(v))
+            (f"row {r}: {shorten(v)!r}" if not pd.isna(r) else repr(shorten(v)))
             for r, v in zip(shown["row"], shown["value"], strict=False)
         )
         more = f" … and {len(group) - len(shown)} more" if len(group) > len(shown) else ""
@@ -369,7 +589,9 @@ __all__ = [
     "load_validated",
     "passes",
     "read_table",
+    "shorten",
     "validate",
+    "value_failures",
     "write_atomic",
     "write_csv_atomic",
     "write_parquet_atomic",

@@ -9,8 +9,16 @@ with provenance. Reading goes through :func:`read_source`, which
    value and row — ``astype(bool)`` would turn ``"false"`` into ``True``),
 3. validates lazily with the extract date of the year folder (31 December) as the reference
    date for code validity and plausible age, and
-4. raises one :class:`~imdi_analysis.errors.DataValidationError` listing every failure by
-   file, column, check, row and value.
+4. refuses non-finite numbers (``inf``, ``nan``, ``1e309``), dates that are no calendar date
+   (``2022-13-40``, ``0000-01-01``) and, with an extract date, any date after it
+   (:data:`CHECK_NOT_AFTER_EXTRACT`; a date on the extract date itself is allowed), and
+5. raises one :class:`~imdi_analysis.errors.DataValidationError` listing every failure by
+   file, column, check, row and value (values cut to 60 characters).
+
+Monthly sources (``SourceSpec.month_column``) must cover every month from January to the month
+of the extract date; :func:`missing_months` lists the months a file lacks. A file that stops
+early loads (a partial year is what some fixtures and first deliveries hold), and
+:func:`imdi_analysis.sources.processing.validate_year` reports it as a warning naming the months.
 
 Reference date
 --------------
@@ -39,7 +47,15 @@ from pandera.typing import Series
 from imdi_analysis import codes, config
 from imdi_analysis.errors import DataNotFoundError, DataValidationError
 from imdi_analysis.sources import validated_cache
-from imdi_analysis.tabular import failure_report, format_report, read_table
+from imdi_analysis.tabular import (
+    REPORT_COLUMNS,
+    failure_report,
+    format_report,
+    merge_reports,
+    read_table,
+    shorten,
+    value_failures,
+)
 
 SUFFIXES = (".csv", ".parquet")
 ISO_DATE = {"to_datetime_kwargs": {"format": "%Y-%m-%d"}}
@@ -51,6 +67,8 @@ SEX_CODES = tuple(codes.SEX_LABELS)
 EMPTY_VALUE = "(empty)"
 MIN_AGE = 0
 MAX_AGE = 100
+CHECK_NOT_AFTER_EXTRACT = "date_not_after_extract_date"
+CHECK_MONTHS_COVERED = "months_covered_up_to_extract_date"
 _EXTRACT_DATE: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("extract_date", default=None)
 
 Date = pandas_engine.DateTime
@@ -73,6 +91,8 @@ class SourceSpec:
         is set (``None``: the extract date only)
     meta_path : provenance file ``<source>.meta.yml`` beside the module
     check_columns : for each cross-field check, the column its failures are reported under
+    month_column : for a source with one row per month, the column holding the month (first
+        day); the file must cover every month of the year up to the extract date
     """
 
     name: str
@@ -85,6 +105,7 @@ class SourceSpec:
     reference_date_column: str | None
     meta_path: Path
     check_columns: Mapping[str, str] = field(default_factory=dict)
+    month_column: str | None = None
 
     @property
     def columns(self) -> list[str]:
@@ -330,14 +351,63 @@ def format_value(value: object) -> object:
 def validate_frame(
     frame: pd.DataFrame, spec: SourceSpec, path: Path | str, on: dt.date | None = None
 ) -> pd.DataFrame:
-    """Validate ``frame`` against ``spec.schema`` with reference date ``on``; raise one readable error."""
+    """Validate ``frame`` against ``spec.schema`` with reference date ``on``; raise one readable error.
+
+    Besides the schema: finite numbers and readable dates (:func:`~imdi_analysis.tabular.value_failures`)
+    and, when ``on`` is given, no date after it (:func:`dates_after_extract`).
+    """
+    extra = merge_reports(
+        value_failures(frame, spec.schema, path), dates_after_extract(frame, spec, path, on)
+    )
     with extract_date(on):
         try:
-            return spec.schema.validate(frame, lazy=True)
+            validated = spec.schema.validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
             cases = focus_row_checks(exc.failure_cases, spec.check_columns)
-            report = failure_report(cases, frame, str(path))
+            report = merge_reports(extra, failure_report(cases, frame, str(path)))
             raise DataValidationError(format_report(report), report=report) from None
+    if not extra.empty:
+        raise DataValidationError(format_report(extra), report=extra)
+    return validated
+
+
+def date_columns(spec: SourceSpec) -> list[str]:
+    """Columns the schema types as dates."""
+    return [name for name, col in spec.schema.to_schema().columns.items() if "datetime" in str(col.dtype)]
+
+
+def dates_after_extract(
+    frame: pd.DataFrame, spec: SourceSpec, path: Path | str, on: dt.date | None
+) -> pd.DataFrame:
+    """Report rows for dates after the extract date ``on`` (none when ``on`` is ``None``).
+
+    An extract taken on ``on`` records what happened by then: a settlement, programme end,
+    decision or any other date after it is an error in the extract. The extract date itself is
+    allowed. The check is named ``date_not_after_extract_date (<on>)``.
+    """
+    rows = []
+    if on is not None:
+        check = f"{CHECK_NOT_AFTER_EXTRACT} ({on.isoformat()})"
+        for column in date_columns(spec):
+            if column not in frame.columns:
+                continue
+            after = (as_dates(frame[column]) > pd.Timestamp(on)).to_numpy()
+            for i in after.nonzero()[0]:
+                rows.append([str(path), column, check, int(i) + 1, shorten(str(frame[column].iloc[i]))])
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"row": "Int64"})
+
+
+def missing_months(frame: pd.DataFrame, spec: SourceSpec, on: dt.date) -> list[str]:
+    """Months (``YYYY-MM``) from January of ``on``'s year to ``on``'s month that ``frame`` lacks.
+
+    Empty when the source has no ``month_column``. A month counts as covered when some row's
+    month falls in it.
+    """
+    if spec.month_column is None or spec.month_column not in frame.columns:
+        return []
+    present = set(as_dates(frame[spec.month_column]).dropna().dt.strftime("%Y-%m"))
+    expected = pd.period_range(f"{on.year}-01", f"{on.year}-{on.month:02d}", freq="M").strftime("%Y-%m")
+    return [month for month in expected if month not in present]
 
 
 def read_source(path: Path, spec: SourceSpec, on: dt.date | None = None) -> pd.DataFrame:

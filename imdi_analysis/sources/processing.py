@@ -6,6 +6,11 @@ one row of a single report (``file, column, check, row, value``). ``process_year
 validated frames as Parquet with a manifest of SHA-256 checksums, and only when the whole year
 is valid, so that ``data/processed`` never holds a half-checked year. Raw files are only read.
 
+A monthly source that does not cover every month up to the extract date (a file cut off in
+June) still validates, but each missing month is a row of ``warnings`` (check
+``months_covered_up_to_extract_date``), shown by ``summary`` and written with the report, so that
+a year summed from it is never taken for complete unnoticed.
+
 The report names pseudonymous person ids of failing rows; it is meant for the data owner and
 must be kept with the extracts, never published.
 """
@@ -26,7 +31,14 @@ from imdi_analysis.errors import ConfigError, DataNotFoundError, DataValidationE
 from imdi_analysis.manifest import sha256_file
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.sources import validated_cache
-from imdi_analysis.sources._base import SourceSpec, extract_date_of, find_source_file, read_source
+from imdi_analysis.sources._base import (
+    CHECK_MONTHS_COVERED,
+    SourceSpec,
+    extract_date_of,
+    find_source_file,
+    missing_months,
+    read_source,
+)
 from imdi_analysis.sources.registry import SOURCES
 from imdi_analysis.tabular import REPORT_COLUMNS, format_report, write_atomic, write_parquet_atomic
 
@@ -51,6 +63,8 @@ class ValidationResult:
     frames : validated frames of the sources that passed, by source name
     files : input file of each source found, by source name
     row_counts : rows of each source that passed, by source name (also without frames)
+    warnings : problems that do not fail the year (months missing from a monthly source), in
+        the columns of ``report``
     """
 
     year: int
@@ -60,6 +74,7 @@ class ValidationResult:
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     row_counts: dict[str, int] = field(default_factory=dict)
+    warnings: pd.DataFrame = field(default_factory=lambda: empty_report())
 
     @property
     def ok(self) -> bool:
@@ -79,9 +94,9 @@ class ValidationResult:
         return grouped.size().rename("failures").reset_index()
 
     def summary(self) -> str:
-        """``OK: n files, m rows`` or the readable failure report with counts per check."""
+        """``OK: n files, m rows`` or the readable failure report with counts per check; then warnings."""
         if self.ok:
-            return f"OK: {len(self.files)} files, {self.rows} rows ({self.data_dir}/{self.year})."
+            return f"OK: {len(self.files)} files, {self.rows} rows ({self.data_dir}/{self.year}).{self.warning_text()}"
         failing = self.report["file"].nunique()
         lines = [
             format_report(self.report),
@@ -91,7 +106,22 @@ class ValidationResult:
         for row in self.counts().itertuples(index=False):
             where = f"{Path(row.file).name} {row.column}".strip()
             lines.append(f"  {row.failures:>7}  {where}: {row.check}")
+        return "\n".join(lines) + self.warning_text()
+
+    def warning_text(self) -> str:
+        """The warnings, one line per file and check, after a line break; empty when none."""
+        if self.warnings.empty:
+            return ""
+        lines = [f"\nWarning: {len(self.warnings)} month(s) missing; the year's totals are incomplete."]
+        for (file, column, check), group in self.warnings.groupby(["file", "column", "check"], sort=False):
+            months = ", ".join(group["value"])
+            lines.append(f"- {file}, column {column!r}, check {check}: months missing: {months}")
         return "\n".join(lines)
+
+
+def empty_report() -> pd.DataFrame:
+    """A report with no rows."""
+    return pd.DataFrame(columns=REPORT_COLUMNS).astype({"row": "Int64"})
 
 
 def validate_year(
@@ -128,7 +158,8 @@ def validate_year(
                 on_valid(name, frame, path)
             if keep_frames:
                 result.frames[name] = frame
-        outcomes.append(SourceOutcome(name, path, 0 if frame is None else len(frame), problems))
+        rows = 0 if frame is None else len(frame)
+        outcomes.append(SourceOutcome(name, path, rows, problems, coverage_warnings(frame, spec, path, year)))
     add_outcomes(result, outcomes)
     return result
 
@@ -141,6 +172,20 @@ class SourceOutcome:
     path: Path | None
     rows: int
     problems: pd.DataFrame | None
+    warnings: pd.DataFrame | None = None
+
+
+def coverage_warnings(frame: pd.DataFrame | None, spec: SourceSpec, path: Path | None, year: int):
+    """Warning rows for the months a valid monthly source lacks up to the extract date, or ``None``."""
+    if frame is None or path is None:
+        return None
+    on = extract_date_of(year)
+    months = missing_months(frame, spec, on)
+    if not months:
+        return None
+    check = f"{CHECK_MONTHS_COVERED} ({on.isoformat()})"
+    rows = [[str(path), spec.month_column, check, pd.NA, month] for month in months]
+    return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"row": "Int64"})
 
 
 def year_folder_exists(result: ValidationResult) -> bool:
@@ -157,7 +202,7 @@ def year_folder_exists(result: ValidationResult) -> bool:
 def add_outcomes(result: ValidationResult, outcomes: list[SourceOutcome]) -> None:
     """Record files, row counts and failures of ``outcomes`` (in :data:`SOURCES` order) in ``result``."""
     order = {name: i for i, name in enumerate(SOURCES)}
-    failures = []
+    failures, warnings = [], []
     for outcome in sorted(outcomes, key=lambda o: order[o.name]):
         if outcome.path is not None:
             result.files[outcome.name] = outcome.path
@@ -165,14 +210,20 @@ def add_outcomes(result: ValidationResult, outcomes: list[SourceOutcome]) -> Non
             result.row_counts[outcome.name] = outcome.rows
         else:
             failures.append(outcome.problems)
+        if outcome.warnings is not None:
+            warnings.append(outcome.warnings)
     if failures:
         result.report = pd.concat(failures, ignore_index=True)[REPORT_COLUMNS]
+    if warnings:
+        result.warnings = pd.concat(warnings, ignore_index=True)[REPORT_COLUMNS]
 
 
 def check_source(year: int, name: str, directory: Path) -> SourceOutcome:
     """Validate one source of one year (a worker's task; the frame stays in the worker)."""
-    frame, path, problems = validate_source(SOURCES[name], directory, year)
-    return SourceOutcome(name, path, 0 if frame is None else len(frame), problems)
+    spec = SOURCES[name]
+    frame, path, problems = validate_source(spec, directory, year)
+    rows = 0 if frame is None else len(frame)
+    return SourceOutcome(name, path, rows, problems, coverage_warnings(frame, spec, path, year))
 
 
 def validate_source(
@@ -288,7 +339,10 @@ def combine_results(results: list[ValidationResult]) -> ValidationResult:
         combined.report = pd.concat(reports, ignore_index=True) if reports else first.report
         combined.files = {f"{r.year}/{name}": path for r in results for name, path in r.files.items()}
         combined.row_counts = {f"{r.year}/{n}": rows for r in results for n, rows in r.row_counts.items()}
+        warnings = [r.warnings for r in results if not r.warnings.empty]
+        combined.warnings = pd.concat(warnings, ignore_index=True) if warnings else first.warnings
     else:
+        combined.warnings = first.warnings
         combined.files, combined.row_counts = dict(first.files), dict(first.row_counts)
     return combined
 
@@ -300,7 +354,11 @@ def check_report_suffix(path: Path) -> None:
 
 
 def write_report(result: ValidationResult, path: Path) -> None:
-    """Write the failure report as CSV (rows) or HTML (summary counts and rows)."""
+    """Write the failure report as CSV (rows) or HTML (summary counts, rows and warnings).
+
+    The CSV holds the failures only (one row each, the columns of ``result.report``); the HTML
+    page adds the warnings (months missing from a monthly source) under their own heading.
+    """
     path = Path(path)
     check_report_suffix(path)
     if path.suffix.lower() == ".csv":
@@ -316,6 +374,8 @@ def write_report(result: ValidationResult, path: Path) -> None:
         "<h2>Failures</h2>",
         result.report.to_html(index=False, escape=True, na_rep=""),
     ]
+    if not result.warnings.empty:
+        body += ["<h2>Warnings</h2>", result.warnings.to_html(index=False, escape=True, na_rep="")]
     page = f"<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>{html.escape(title)}</title></head>"
     write_atomic(path, page + "<body>\n" + "\n".join(body) + "\n</body></html>\n")
 

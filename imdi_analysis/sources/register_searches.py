@@ -58,6 +58,7 @@ SPEC = SourceSpec(
     reference_date_column="month",
     meta_path=meta_path_of(__file__),
     check_columns={"month_is_first_day": "month", "key_is_unique": "month"},
+    month_column="month",
 )
 
 
