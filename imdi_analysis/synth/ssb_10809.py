@@ -11,7 +11,11 @@ from the synthetic register, so the two agree:
   groups 18-29, 30-39 and 40-55 år (ages outside 18–55 go to the nearest group, so the groups
   always add up to the 18-55 total);
 * status in November of ``t``: drawn per person with :data:`NOVEMBER_STATUS_P` given the status at
-  exit and sex, from the random stream ``(seed, t, "ssb_10809")`` in person order.
+  exit and sex, from the random stream ``(seed, t, "ssb_10809")`` in person order; the status
+  dimension is laid out as Statistics Norway publishes it (:data:`STATUS_CATEGORIES`): the total
+  "Arbeidssituasjon i alt" and the subtotals "…, i alt" beside the detailed statuses, each equal
+  to the sum of its parts, so the default book exercises the reader's total detection
+  (:func:`imdi_analysis.sources.jsonstat.category_hierarchy`).
 
 Status years are the generated years whose previous year was generated too. Every cell is a
 count; "Begge kjønn" = Menn + Kvinner and "18-55 år" = the sum of the age groups. No cell is
@@ -52,17 +56,32 @@ NOTE = (
 SEX_CATEGORIES = {"0": "Begge kjønn", "1": "Menn", "2": "Kvinner"}  # codes 1, 2 follow SEXES (M, K)
 AGE_CATEGORIES = {"18-55": "18-55 år", "18-29": "18-29 år", "30-39": "30-39 år", "40-55": "40-55 år"}
 AGE_GROUP_FLOORS = (30, 40)  # below 30 → 18-29; 30–39 → 30-39; from 40 → 40-55
+# Statistics Norway's layout: the all-status total and three subtotals listed beside the
+# detailed statuses, each subtotal followed by its parts (labels as SSB publishes them, see
+# tests/fixtures/ssb/README.md). "Annen eller ukjent status, i alt" is written without parts.
 STATUS_CATEGORIES = {
-    "01": "Sysselsatt",
-    "02": "Sysselsatt og i utdanning",
-    "03": "Kun i utdanning",
-    "04": "Registrert arbeidsledig eller på arbeidsmarkedstiltak",
-    "05": "Annet eller ukjent",
+    "00": "Arbeidssituasjon i alt",
+    "01": "Sysselsatt og / eller under utdanning, i alt",
+    "011": "Sysselsatt",
+    "012": "Sysselsatt og under utdanning",
+    "013": "Under utdanning",
+    "02": "Registrert arbeidsledig og/eller på tiltak, i alt",
+    "021": "Registrert helt arbeidsledig",
+    "022": "Andre arbeidssøkende, på tiltak",
+    "03": "Annen eller ukjent status, i alt",
 }
+# The drawn statuses (columns of NOVEMBER_STATUS_P) as detailed categories; drawn status 3
+# (unemployed or on a measure) is split into 021 / 022 by where the person's uniform falls in
+# its interval: the first UNEMPLOYED_SHARE of it is 021 (SSB 2017: 257 of 482 ≈ 0.53).
+DRAWN_STATUSES = ("011", "012", "013", "02", "03")
+UNEMPLOYED_SPLIT = ("021", "022")
+UNEMPLOYED_SHARE = 0.53
+SUBTOTALS = {"01": ("011", "012", "013"), "02": UNEMPLOYED_SPLIT}
+ALL_STATUSES = "00"
 CONTENTS = {"Personer": "Personer"}
-# P(November status 01–05 | status at exit, sex), sex 0 = M, 1 = K. Chosen so that, with the
+# P(November status | status at exit, sex) over DRAWN_STATUSES, sex 0 = M, 1 = K. Chosen so that, with the
 # generator's mix of exit statuses, about 71 % of men, 56 % of women and 63 % in all are in work
-# or education (01–03): the public magnitudes in REFERENCE.md ("roughly 60–65 % overall, men
+# or education (011–013): the public magnitudes in REFERENCE.md ("roughly 60–65 % overall, men
 # about 70–75 %, women about 50–59 %", Statistics Norway table 10809). Not published figures.
 NOVEMBER_STATUS_P = {
     ("arbeid", 0): (0.74, 0.08, 0.06, 0.06, 0.06),
@@ -117,26 +136,54 @@ def write_table(out: Path, cohorts: dict[int, pd.DataFrame], seed: int) -> list[
 
 def count_cohort(cohort: pd.DataFrame, status_year: int, seed: int) -> np.ndarray:
     """Counts of one status year as an array (sex, age, status) with the totals filled in."""
-    status = draw_november_status(cohort, status_year, seed)
+    status = status_codes_index(*draw_november_status(cohort, status_year, seed))
     sex = cohort["sex"].to_numpy().astype(np.int64) + 1
     age = age_group(status_year - 1 - cohort["birth_year"].to_numpy().astype(np.int64)) + 1
     counts = np.zeros((len(SEX_CATEGORIES), len(AGE_CATEGORIES), len(STATUS_CATEGORIES)), dtype=np.int64)
     np.add.at(counts, (sex, age, status), 1)
+    codes = list(STATUS_CATEGORIES)
+    for subtotal, parts in SUBTOTALS.items():
+        counts[:, :, codes.index(subtotal)] = counts[:, :, [codes.index(p) for p in parts]].sum(axis=-1)
+    leaves = [codes.index(c) for c in codes if c != ALL_STATUSES and c not in SUBTOTALS]
+    counts[:, :, codes.index(ALL_STATUSES)] = counts[:, :, leaves].sum(axis=-1)
     counts[:, 0, :] = counts[:, 1:, :].sum(axis=1)
     counts[0, :, :] = counts[1:, :, :].sum(axis=0)
     return counts
 
 
-def draw_november_status(cohort: pd.DataFrame, status_year: int, seed: int) -> np.ndarray:
-    """Index (0–4) of each person's status in November of ``status_year``, given exit status and sex."""
-    table = np.zeros((len(EXIT_STATUSES), len(SEXES), len(STATUS_CATEGORIES)))
+def status_codes_index(drawn: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Position in :data:`STATUS_CATEGORIES` of each person's detailed status.
+
+    ``drawn`` indexes :data:`DRAWN_STATUSES`; for the unemployed, ``within`` (the uniform's
+    position inside the status interval, 0–1) picks ``021`` below :data:`UNEMPLOYED_SHARE`.
+    """
+    codes = list(STATUS_CATEGORIES)
+    positions = np.array([codes.index(c) for c in DRAWN_STATUSES])[drawn]
+    unemployed = drawn == DRAWN_STATUSES.index("02")
+    split = np.where(
+        within < UNEMPLOYED_SHARE, codes.index(UNEMPLOYED_SPLIT[0]), codes.index(UNEMPLOYED_SPLIT[1])
+    )
+    return np.where(unemployed, split, positions)
+
+
+def draw_november_status(cohort: pd.DataFrame, status_year: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index (0–4, :data:`DRAWN_STATUSES`) of each person's status in November of ``status_year``,
+    given exit status and sex, and where in that status's probability interval the person's
+    uniform fell (0–1; used only to split the unemployed)."""
+    table = np.zeros((len(EXIT_STATUSES), len(SEXES), len(DRAWN_STATUSES)))
     for (exit_status, sex), p in NOVEMBER_STATUS_P.items():
         table[EXIT_STATUSES.index(exit_status), sex] = p
     cumulative = np.cumsum(table, axis=-1)
     cumulative[..., -1] = 1.0
     rows = cumulative[cohort["status"].to_numpy().astype(np.int64), cohort["sex"].to_numpy().astype(np.int64)]
     u = rng_for(seed, status_year, SOURCE).random(len(cohort))
-    return (u[:, None] >= rows).sum(axis=1)
+    drawn = (u[:, None] >= rows).sum(axis=1)
+    upper = np.take_along_axis(rows, drawn[:, None], axis=1)[:, 0]
+    lower = np.where(
+        drawn > 0, np.take_along_axis(rows, np.maximum(drawn - 1, 0)[:, None], axis=1)[:, 0], 0.0
+    )
+    width = np.where(upper > lower, upper - lower, 1.0)
+    return drawn, (u - lower) / width
 
 
 def age_group(age: np.ndarray) -> np.ndarray:

@@ -14,6 +14,7 @@ from imdi_analysis.indicators.goal_page import goal_page
 from imdi_analysis.indicators.registry import compute_indicators, time_series
 from imdi_analysis.indicators.report import report_transition
 from imdi_analysis.indicators.ssb import read_table, table_is_synthetic, table_path, transition_counts
+from imdi_analysis.sources.jsonstat import category_hierarchy
 from imdi_analysis.sources.processing import validate_year
 from imdi_analysis.synth import generate
 from tests.synth.conftest import SEED, SMALL_SCALE, YEARS
@@ -22,6 +23,10 @@ from tests.synth.helpers import read
 SP07B = "sp07b_intro_work_or_education_ssb"
 STATUS_YEARS = [2020, 2021, 2022, 2023]
 AGE_GROUPS = ["18-29", "30-39", "40-55"]
+# SSB's layout: total, subtotal and its parts, subtotal and its parts, a subtotal without parts
+STATUS_CODES = ["00", "01", "011", "012", "013", "02", "021", "022", "03"]
+ALL_STATUSES = "00"
+DETAILED = ["011", "012", "013", "021", "022", "03"]
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +70,8 @@ def test_status_years_are_the_generated_years_with_a_generated_year_before(table
     document = json.loads(table_file.read_text(encoding="utf-8"))
     assert document["id"] == ["Kjonn", "Alder", "Status", "ContentsCode", "Tid"]
     assert list(document["dimension"]["Tid"]["category"]["index"]) == [str(y) for y in STATUS_YEARS]
-    assert list(document["dimension"]["Status"]["category"]["index"]) == ["01", "02", "03", "04", "05"]
-    assert len(document["value"]) == np.prod(document["size"]) == 3 * 4 * 5 * 1 * len(STATUS_YEARS)
+    assert list(document["dimension"]["Status"]["category"]["index"]) == STATUS_CODES
+    assert len(document["value"]) == np.prod(document["size"]) == 3 * 4 * 9 * 1 * len(STATUS_YEARS)
 
 
 def test_cohorts_are_the_register_leavers_of_the_year_before_by_sex_and_age(small_data, grid):
@@ -75,7 +80,7 @@ def test_cohorts_are_the_register_leavers_of_the_year_before_by_sex_and_age(smal
         assert len(leavers) > 50
         ages = age_group(status_year - 1 - leavers["birth_year"].astype(int))
         expected = leavers.groupby([leavers["sex"].map({"M": "1", "K": "2"}), ages]).size()
-        cohort = grid.loc[str(status_year)].sum(axis=1)
+        cohort = grid.loc[str(status_year)][ALL_STATUSES]
         assert cohort.loc[("0", "18-55")] == len(leavers), status_year
         for (sex, group), count in expected.items():
             assert cohort.loc[(sex, group)] == count, (status_year, sex, group)
@@ -164,3 +169,35 @@ def test_goal_page_labels_the_source_as_synthetic(small_data):
 def test_transition_report_names_a_synthetic_table(table_file):
     text = report_transition(table_file)
     assert "syntetisk tabell" in text.splitlines()[0]
+
+
+def test_status_dimension_has_ssbs_totals_and_subtotals_and_they_add_up(table_file, grid):
+    """As SSB publishes 10809: 00 = 011 + 012 + 013 + 021 + 022 + 03, 01 = 011 + 012 + 013 and
+    02 = 021 + 022 in every cell, with the labels SSB uses."""
+    document = json.loads(table_file.read_text(encoding="utf-8"))
+    labels = document["dimension"]["Status"]["category"]["label"]
+    assert labels["00"] == "Arbeidssituasjon i alt"
+    assert labels["01"] == "Sysselsatt og / eller under utdanning, i alt"
+    assert labels["02"] == "Registrert arbeidsledig og/eller på tiltak, i alt"
+    assert labels["03"] == "Annen eller ukjent status, i alt"
+    np.testing.assert_array_equal(grid["00"], grid[DETAILED].sum(axis=1))
+    np.testing.assert_array_equal(grid["01"], grid[["011", "012", "013"]].sum(axis=1))
+    np.testing.assert_array_equal(grid["02"], grid[["021", "022"]].sum(axis=1))
+    assert (grid["021"] > 0).any() and (grid["022"] > 0).any()
+
+
+def test_reader_recognises_the_synthetic_hierarchy_and_counts_each_person_once(table_file):
+    """The numerator is 011 + 012 + 013 (not also their subtotal 01); the denominator is 00."""
+    table = read_table(table_file)
+    hierarchy = category_hierarchy(table, "Status")
+    assert hierarchy.total == ALL_STATUSES and list(hierarchy.leaves) == DETAILED
+    counts = transition_counts(table).set_index(["status_year", "sex"])
+    cells = table[(table["Kjonn"] == "0") & (table["Alder"] == "18-55")].pivot_table(
+        index="Tid", columns="Status", values="value"
+    )
+    for status_year in STATUS_YEARS:
+        year = cells.loc[str(status_year)]
+        assert (
+            counts.loc[(status_year, "I alt"), "numerator"] == year[["011", "012", "013"]].sum() == year["01"]
+        )
+        assert counts.loc[(status_year, "I alt"), "denominator"] == year["00"]
