@@ -21,18 +21,23 @@ def letter() -> None:
 @click.option("--csv", "as_csv", is_flag=True, help="Write the raw NOK columns as CSV to stdout.")
 def budget(year: int, as_csv: bool) -> None:
     """Allocation by chapter and post in mill. kr (Norwegian format), or raw NOK with --csv."""
+    from imdi_analysis.csv_output import neutralise_csv_text
     from imdi_analysis.letter.budget import budget_report
 
-    click.echo(budget_report(year, as_csv=as_csv), nl=False)
+    text = budget_report(year, as_csv=as_csv)
+    click.echo(neutralise_csv_text(text) if as_csv else text, nl=False)
 
 
 @letter.command()
 @year_option
 def check(year: int) -> None:
-    """Check that the letter's own figures add up and print each discrepancy.
+    """Validate every letter file and the references between them; print the budget's discrepancies.
 
-    Exits 0 when the data are valid, also when the letter itself has discrepancies (they are
-    printed as warnings); exits 1 when a file fails its schema.
+    Checks each file's schema, that SPs name indicator ids the registry knows, that goals and
+    assignment numbers referred to exist and belong to the year, that deadlines are dates or
+    stated as text, and that the letter's own figures add up. Exits 0 when the data are valid,
+    also when the letter itself has discrepancies (printed as warnings); exits 1 listing every
+    problem (file, column, rows) when a file fails its schema or a reference does not hold.
     """
     from imdi_analysis.letter.checks import check_report
 

@@ -1,7 +1,16 @@
-"""Consistency checks of the allocation letter's budget: do its own figures add up?
+"""``imdi letter check``: is the letter's data valid, do its files agree, do its own figures add up?
 
-The checks report what the letter says; they never change the data. Each finding is a
-:class:`Discrepancy` with both numbers and where they stand.
+Two kinds of findings:
+
+- **Problems** (:func:`validate_letter`): a file that fails its schema, or a reference between
+  files (or to the indicator registry) that does not hold: an SP measured by an indicator id
+  the registry does not know, an assignment number from a later year, a numbered assignment
+  whose deadline is neither a date nor stated as text, an earmark naming an assignment the
+  letter does not have, SPs or goals numbered with a gap. Each names file, column, rows and
+  the fix. ``imdi letter check`` exits 1 when there is any.
+- **Discrepancies** (:func:`check_letter`): places where the letter's own budget figures
+  disagree. The checks report what the letter says; they never change the data. Each finding
+  is a :class:`Discrepancy` with both numbers and where they stand. They are warnings.
 
 Precision rule
 --------------
@@ -18,18 +27,32 @@ NOK, so their SUM lines are compared with their rows exactly.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from imdi_analysis.errors import DataValidationError, ImdiError
+from imdi_analysis.letter._files import letter_file, letter_root, load_letter_table
+from imdi_analysis.letter.appendix_spec import load_appendix_spec
+from imdi_analysis.letter.assignments import ASSIGNMENTS_FILE, DATED_KINDS, load_assignments
 from imdi_analysis.letter.budget import (
+    EARMARKS_FILE,
     earmark_base,
     format_letter_amount,
     load_budget_files,
     post_label,
     printed_decimals,
     round_nok,
+)
+from imdi_analysis.letter.calendar import load_meetings, load_reports
+from imdi_analysis.letter.goals import (
+    GOALS_FILE,
+    STEERING_PARAMETERS_FILE,
+    SteeringParameterSchema,
+    load_goals,
+    load_steering_parameters,
 )
 
 EARMARKS_VS_POST = "earmarks_vs_post"
@@ -124,7 +147,24 @@ def discrepancy_table(year: int, root: Path | str | None = None) -> pd.DataFrame
 
 
 def check_report(year: int, root: Path | str | None = None) -> str:
-    """Text for ``imdi letter check``: one paragraph per discrepancy, or a line saying there is none."""
+    """Text for ``imdi letter check``: every file validated and cross-checked, then the budget's
+    discrepancies (one paragraph each, or a line saying there is none).
+
+    Raises
+    ------
+    DataNotFoundError
+        When the year has no letter folder.
+    DataValidationError
+        When :func:`validate_letter` finds problems; the message lists every one.
+    """
+    problems = validate_letter(year, root)
+    if problems:
+        folder = letter_root(root) / str(year)
+        listed = "\n".join(f"- {p}" for p in problems)
+        raise DataValidationError(
+            f"The allocation letter for {year} in {folder} has {len(problems)} problem(s); "
+            f"fix them in the files named:\n{listed}"
+        )
     found = check_letter(year, root)
     if not found:
         return f"The allocation letter for {year} adds up: no discrepancies.\n"
@@ -399,3 +439,159 @@ __all__ = [
     "discrepancy_frame",
     "discrepancy_table",
 ]
+
+
+# --- validation of every file and the references between them ------------------------------
+
+
+def validate_letter(year: int, root: Path | str | None = None) -> list[str]:
+    """Problems of the letter of ``year``: each file against its schema, then the references.
+
+    Every file is loaded through its own loader (so its schema and the loader's own reference
+    checks, e.g. that an SP's goal exists, run); a file that fails is reported and the checks
+    that need it are skipped. Returns the problems as messages naming file, column and rows;
+    an empty list when the letter is valid.
+
+    Raises
+    ------
+    DataNotFoundError
+        When the year has no letter folder (the message lists the years that exist).
+    """
+    _check_folder(year, root)
+    problems: list[str] = []
+    loaded = {name: _load(loader, year, root, problems) for name, loader in LOADERS.items()}
+    if loaded[STEERING_PARAMETERS_FILE] is not None:
+        raw = load_letter_table(year, STEERING_PARAMETERS_FILE, SteeringParameterSchema, root)
+        path = letter_file(year, STEERING_PARAMETERS_FILE, root)
+        problems += check_indicator_ids(raw, path)
+        problems += check_numbering(raw, "sp", path)
+    if loaded[GOALS_FILE] is not None:
+        problems += check_numbering(loaded[GOALS_FILE], "goal", letter_file(year, GOALS_FILE, root))
+    if loaded[ASSIGNMENTS_FILE] is not None:
+        path = letter_file(year, ASSIGNMENTS_FILE, root)
+        problems += check_assignment_years(loaded[ASSIGNMENTS_FILE], year, path)
+        problems += check_deadlines_stated(loaded[ASSIGNMENTS_FILE], path)
+        if loaded["budget"] is not None:
+            earmarks = loaded["budget"].earmarks
+            problems += check_earmark_assignments(
+                earmarks, loaded[ASSIGNMENTS_FILE], letter_file(year, EARMARKS_FILE, root)
+            )
+    return problems
+
+
+def _check_folder(year: int, root: Path | str | None) -> None:
+    """Raise :class:`DataNotFoundError` (listing the years that exist) when the year has no folder."""
+    folder = letter_root(root) / str(year)
+    if not folder.is_dir():
+        letter_file(year, GOALS_FILE, root)
+
+
+LOADERS: dict[str, Callable] = {
+    GOALS_FILE: load_goals,
+    STEERING_PARAMETERS_FILE: load_steering_parameters,
+    ASSIGNMENTS_FILE: load_assignments,
+    "reports.csv": load_reports,
+    "meetings.csv": load_meetings,
+    "appendix_tables.csv": load_appendix_spec,
+    "budget": load_budget_files,  # chapter_totals, budget_posts, earmarks, grants and their references
+}
+
+
+def _load(loader: Callable, year: int, root: Path | str | None, problems: list[str]):
+    """The loader's result, or ``None`` with its error message appended to ``problems``."""
+    try:
+        return loader(year, root=root)
+    except ImdiError as exc:
+        problems.append(str(exc))
+        return None
+
+
+def rows_text(index: pd.Index, values: pd.Series | None = None) -> str:
+    """``row 3: value, row 5: value`` (data rows counted from 1, as the loaders count them)."""
+    if values is None:
+        return ", ".join(f"row {i + 1}" for i in index)
+    return ", ".join(f"row {i + 1}: {v}" for i, v in zip(index, values, strict=True))
+
+
+def check_indicator_ids(sps: pd.DataFrame, path: Path) -> list[str]:
+    """Every indicator id an SP names exists in the indicator registry, and measures one SP only."""
+    from imdi_analysis.indicators.registry import INDICATORS  # the registry imports every indicator
+
+    ids = sps["indicator_id"].dropna().str.split(";").explode().str.strip()
+    problems = []
+    unknown = ids[~ids.isin(list(INDICATORS))]
+    if not unknown.empty:
+        problems.append(
+            f"{path}, column 'indicator_id': indicator id(s) not in the indicator registry "
+            f"({rows_text(unknown.index, unknown)}). Known ids: {', '.join(INDICATORS)}. "
+            "Correct the id, or leave the cell empty if no register indicator measures the SP."
+        )
+    repeated = ids[ids.duplicated(keep=False)]
+    if not repeated.empty:
+        problems.append(
+            f"{path}, column 'indicator_id': an indicator measures one SP, but these ids are listed "
+            f"more than once ({rows_text(repeated.index, repeated)}). Keep each id under one SP."
+        )
+    return problems
+
+
+def check_numbering(frame: pd.DataFrame, column: str, path: Path) -> list[str]:
+    """Numbers in ``column`` run 1, 2, … without a gap (a dropped SP renumbers the later ones)."""
+    numbers = sorted(int(n) for n in frame[column])
+    missing = sorted(set(range(1, max(numbers, default=0) + 1)) - set(numbers))
+    if not missing:
+        return []
+    return [
+        f"{path}, column {column!r}: numbers must run from 1 without a gap, but "
+        f"{', '.join(map(str, missing))} {'is' if len(missing) == 1 else 'are'} missing. "
+        "The letter numbers them consecutively: when one is dropped, renumber the later ones "
+        "(and the rows that refer to them)."
+    ]
+
+
+def check_assignment_years(assignments: pd.DataFrame, year: int, path: Path) -> list[str]:
+    """An assignment number (``YYYY-NN``) is from the letter's year or earlier, never later."""
+    numbered = assignments[assignments["number"].notna()]
+    later = numbered[numbered["number"].str[:4].astype(int) > year]
+    if later.empty:
+        return []
+    return [
+        f"{path}, column 'number': assignment number(s) from after {year} in the letter for {year} "
+        f"({rows_text(later.index, later['number'])}). A letter gives numbers of its own year "
+        "(new) or earlier years (still open)."
+    ]
+
+
+def check_deadlines_stated(assignments: pd.DataFrame, path: Path) -> list[str]:
+    """A numbered assignment's deadline is a date, or stated as text; a date is not before its year."""
+    numbered = assignments[assignments["number"].notna()]
+    unstated = numbered[numbered["deadline"].isna() & numbered["deadline_text"].isna()]
+    problems = []
+    if not unstated.empty:
+        problems.append(
+            f"{path}, columns 'deadline' and 'deadline_text': numbered assignment(s) with neither a "
+            f"date nor the letter's words for the deadline ({rows_text(unstated.index, unstated['number'])}). "
+            f"Give the date as YYYY-MM-DD (deadline_kind one of {', '.join(DATED_KINDS)}) or copy the "
+            "letter's wording into deadline_text."
+        )
+    dated = numbered[numbered["deadline"].notna()]
+    early = dated[dated["deadline"].dt.year < dated["number"].str[:4].astype(int)]
+    if not early.empty:
+        values = [f"{n} due {d:%Y-%m-%d}" for n, d in zip(early["number"], early["deadline"], strict=True)]
+        problems.append(
+            f"{path}, column 'deadline': deadline before the year the assignment was given "
+            f"({rows_text(early.index, pd.Series(values))}). Check the date."
+        )
+    return problems
+
+
+def check_earmark_assignments(earmarks: pd.DataFrame, assignments: pd.DataFrame, path: Path) -> list[str]:
+    """An earmark's ``assignment`` is a number in ``assignments.csv``."""
+    named = earmarks[earmarks["assignment"].notna()]
+    unknown = named[~named["assignment"].isin(set(assignments["number"].dropna()))]
+    if unknown.empty:
+        return []
+    return [
+        f"{path}, column 'assignment': assignment number(s) not in {ASSIGNMENTS_FILE} "
+        f"({rows_text(unknown.index, unknown['assignment'])}). Add the assignment or correct the number."
+    ]

@@ -13,8 +13,9 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from imdi_analysis.errors import DataValidationError
-from imdi_analysis.letter._files import letter_file, load_letter_table
+from imdi_analysis import config
+from imdi_analysis.errors import DataNotFoundError, DataValidationError
+from imdi_analysis.letter._files import letter_file, letter_root, load_letter_table
 from imdi_analysis.tabular import has_columns, passes, read_table, validate
 
 GOALS_FILE = "goals.csv"
@@ -125,6 +126,46 @@ def check_goals_exist(frame: pd.DataFrame, goals: pd.DataFrame, path: Path, colu
     )
 
 
+def letter_year_for(year: int, root: Path | str | None = None) -> int:
+    """The letter a run year's goal pages follow: ``year``'s, else the latest earlier, else the first.
+
+    Raises
+    ------
+    DataNotFoundError
+        When no letter folder exists at all.
+    """
+    base = letter_root(root)
+    letters = config.years_in(base)
+    if not letters:
+        raise DataNotFoundError(
+            f"No allocation letter in {base}. Transcribe one into {base}/<year>/ (see the README)."
+        )
+    earlier = [y for y in letters if y <= year]
+    return earlier[-1] if earlier else letters[0]
+
+
+def goal_numbers(year: int, root: Path | str | None = None) -> list[int]:
+    """The goal numbers of the letter a run ``year`` follows (:func:`letter_year_for`), in order."""
+    return [int(g) for g in load_goals(letter_year_for(year, root), root)["goal"]]
+
+
+def sp_indicators(year: int, root: Path | str | None = None) -> pd.DataFrame:
+    """Which indicator measures which SP, as the letter of ``year`` says (``steering_parameters.csv``).
+
+    Returns one row per (SP, indicator) with columns ``sp``, ``goal`` and ``indicator_id``, in SP
+    order and, within an SP, in the order the letter file lists the ids. SPs that no indicator
+    measures have no row. This is the authoritative mapping: the indicator registry's own SP
+    numbers are defaults for the 2022 letter only.
+    """
+    sps = load_steering_parameters(year, root).dropna(subset=["indicator_id"])
+    rows = [
+        {"sp": int(row.sp), "goal": int(row.goal), "indicator_id": indicator_id.strip()}
+        for row in sps.itertuples(index=False)
+        for indicator_id in str(row.indicator_id).split(";")
+    ]
+    return pd.DataFrame(rows, columns=["sp", "goal", "indicator_id"])
+
+
 def goals_overview(year: int, root: Path | str | None = None) -> pd.DataFrame:
     """Goals with their steering parameters, one row per SP, with Norwegian headers for readers."""
     goals = load_goals(year, root)
@@ -144,7 +185,10 @@ __all__ = [
     "GoalSchema",
     "SteeringParameterSchema",
     "check_goals_exist",
+    "goal_numbers",
     "goals_overview",
+    "letter_year_for",
     "load_goals",
     "load_steering_parameters",
+    "sp_indicators",
 ]
