@@ -7,6 +7,12 @@ reads (globs, used by the cache) and its parameters. Parameter values may use th
 ``{year}``, ``{period}``, ``{years}``, ``{data_dir}``, ``{threshold}``, ``{output_dir}`` and
 ``{reference_date}`` (30 June or 31 December of the year, ISO format).
 
+An entry with ``for_each: goal`` runs once per goal of the year's allocation letter (the
+year's own letter, else the latest earlier one: :func:`imdi_analysis.letter.goals.letter_year_for`),
+read from ``letter/<year>/goals.csv`` when the run is planned. Each run gets the placeholder
+``{goal}`` and its own output name (``goal_3``), so a letter with more, fewer or renumbered goals
+needs no change to the run file.
+
 Parameters are checked against the notebook's ``parameters`` cell before any kernel starts: an
 unknown name, or a value whose type differs from the default's type, fails with the list of
 parameters the notebook accepts (papermill itself only warns).
@@ -27,8 +33,19 @@ from imdi_analysis.config import NOTEBOOKS_DIR, RUNS_FILE, reference_date
 from imdi_analysis.errors import ConfigError
 
 SCOPES = ("year", "year_period", "all")
-PLACEHOLDERS = ("year", "period", "years", "data_dir", "threshold", "output_dir", "reference_date")
-ENTRY_KEYS = {"notebook", "title", "scope", "needs_letter", "reads", "parameters", "periods", "part"}
+PLACEHOLDERS = ("year", "period", "years", "data_dir", "threshold", "output_dir", "reference_date", "goal")
+ENTRY_KEYS = {
+    "notebook",
+    "title",
+    "scope",
+    "needs_letter",
+    "reads",
+    "parameters",
+    "periods",
+    "part",
+    "for_each",
+}
+FOR_EACH = ("goal",)
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,7 @@ class RunEntry:
     parameters: dict[str, Any] = field(default_factory=dict)
     periods: tuple[str, ...] = ("H1", "year")
     notebooks_dir: Path = NOTEBOOKS_DIR
+    for_each: str | None = None
 
     @property
     def path(self) -> Path:
@@ -59,10 +77,16 @@ class NotebookRun:
     period: str | None
     parameters: dict[str, Any]
     reads: tuple[str, ...]
+    item: int | None = None
+
+    @property
+    def stem(self) -> str:
+        """The output notebook's name: the entry's notebook, with the goal for ``for_each`` runs."""
+        return self.entry.notebook if self.item is None else f"{self.entry.notebook}_{self.item}"
 
     @property
     def name(self) -> str:
-        parts = [self.entry.notebook]
+        parts = [self.stem]
         if self.year is not None:
             parts.append(str(self.year))
         if self.period is not None:
@@ -73,14 +97,14 @@ class NotebookRun:
     def relpath(self) -> Path:
         """Path of the executed notebook inside the book tree."""
         if self.year is None:
-            return Path(f"{self.entry.notebook}.ipynb")
+            return Path(f"{self.stem}.ipynb")
         if self.period is None:
-            return Path(str(self.year)) / f"{self.entry.notebook}.ipynb"
-        return Path(str(self.year)) / self.period / f"{self.entry.notebook}.ipynb"
+            return Path(str(self.year)) / f"{self.stem}.ipynb"
+        return Path(str(self.year)) / self.period / f"{self.stem}.ipynb"
 
     @property
     def title(self) -> str:
-        return fill(self.entry.title, {"year": self.year, "period": self.period})
+        return fill(self.entry.title, {"year": self.year, "period": self.period, "goal": self.item})
 
 
 def load_runs(path: Path = RUNS_FILE, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[RunEntry]:
@@ -105,6 +129,11 @@ def parse_entry(item: dict, number: int, path: Path, notebooks_dir: Path = NOTEB
     scope = item.get("scope", "year")
     if scope not in SCOPES:
         raise ConfigError(f"{where} ({item['notebook']}): scope {scope!r} is not one of {SCOPES}.")
+    for_each = item.get("for_each")
+    if for_each is not None and for_each not in FOR_EACH:
+        raise ConfigError(f"{where} ({item['notebook']}): for_each {for_each!r} is not one of {FOR_EACH}.")
+    if for_each is not None and scope == "all":
+        raise ConfigError(f"{where} ({item['notebook']}): for_each needs a year (scope year or year_period).")
     entry = RunEntry(
         notebook=str(item["notebook"]),
         title=str(item.get("title", item["notebook"])),
@@ -115,6 +144,7 @@ def parse_entry(item: dict, number: int, path: Path, notebooks_dir: Path = NOTEB
         parameters=dict(item.get("parameters", {})),
         periods=tuple(item.get("periods", ("H1", "year"))),
         notebooks_dir=notebooks_dir,
+        for_each=for_each,
     )
     if not entry.path.is_file():
         raise ConfigError(f"{where}: notebook {entry.path} does not exist.")
@@ -184,11 +214,14 @@ def plan(
     threshold: int | None,
     output_dir: str = "",
     data_years: list[int] | None = None,
+    letter_root: Path | None = None,
 ) -> list[NotebookRun]:
     """Expand the run file into concrete notebook runs for the selected years and periods.
 
     ``{years}`` (the span of time series) runs from the first year with data (``data_years``)
     to the last selected year, so a run for 2022 shows every earlier year that has data.
+    A ``for_each: goal`` entry expands over the goals of each year's letter, read from
+    ``letter_root`` (default ``config.LETTER_DIR``); every expanded run's parameters are checked.
     """
     data_years = data_years or []
     runs: list[NotebookRun] = []
@@ -210,12 +243,23 @@ def plan(
                 "threshold": threshold,
                 "output_dir": output_dir,
             }
-            params = {k: fill(v, values) for k, v in entry.parameters.items()}
-            params = {k: v for k, v in params.items() if v is not None}
-            reads = tuple(fill(r, values) for r in entry.reads)
-            check_parameters(entry.path, params)
-            runs.append(NotebookRun(entry, year, period, params, reads))
+            for item in expand_items(entry, year, letter_root):
+                values["goal"] = item
+                params = {k: fill(v, values) for k, v in entry.parameters.items()}
+                params = {k: v for k, v in params.items() if v is not None}
+                reads = tuple(fill(r, values) for r in entry.reads)
+                check_parameters(entry.path, params)
+                runs.append(NotebookRun(entry, year, period, params, reads, item))
     return runs
+
+
+def expand_items(entry: RunEntry, year: int | None, letter_root: Path | None) -> list[int | None]:
+    """``[None]`` for a plain entry; the goal numbers of the year's letter for ``for_each: goal``."""
+    if entry.for_each is None or year is None:
+        return [None]
+    from imdi_analysis.letter.goals import goal_numbers  # the letter loaders import pandera: only when needed
+
+    return goal_numbers(year, letter_root)
 
 
 def scope_keys(entry: RunEntry, years: list[int], periods: list[str]) -> list[tuple[int | None, str | None]]:

@@ -13,7 +13,7 @@ One module per policy area computes indicators as pure functions of validated fr
 
 :mod:`~imdi_analysis.indicators.registry` holds :data:`INDICATORS` and loads the extracts;
 :mod:`~imdi_analysis.indicators.figures` and :mod:`~imdi_analysis.indicators.goal_page` make
-the book's goal pages, written by :mod:`~imdi_analysis.indicators.notebooks`.
+the book's goal pages (``notebooks/goal.ipynb``, run once per goal of the year's letter).
 """
 
 from imdi_analysis.indicators._common import IndicatorFrame
