@@ -60,3 +60,13 @@ MONTHS_NB = [
     "november",
     "desember",
 ]
+
+
+def reader_table(frame: pd.DataFrame):
+    """A table for readers as a pandas ``Styler``: index hidden, every cell and header HTML-escaped.
+
+    pandas' ``Styler`` does not escape by default, so text from an input (a post name, a grant
+    recipient) holding ``<script>`` would run in the reader's browser. Use this instead of
+    ``frame.style`` wherever a notebook shows a table with text from an input.
+    """
+    return frame.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
