@@ -62,6 +62,7 @@ NON_FINITE_TEXTS = frozenset({"nan", "+nan", "-nan"})  # to_numeric turns inf an
 CHECK_FIELD_SIZE = f"field longer than {MAX_FIELD_CHARS} characters"
 CHECK_FINITE = "number_is_finite"
 CHECK_ENCODING = "file is UTF-8 or Windows-1252 text"
+SHORTENED = re.compile(rf"(?s).{{0,{SHOWN_CHARS}}}… \(\d+ characters\)")  # a value already cut
 LINE = re.compile(r"[^\r\n]+")  # a line under any of the line ends pandas accepts
 KEY_ERROR = r"^KeyError\(['\"](.+)['\"]\)$"  # a check reading a missing column
 
@@ -103,7 +104,7 @@ def shorten(value: object, limit: int = SHOWN_CHARS) -> object:
     >>> shorten("x" * 100)
     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (100 characters)'
     """
-    if isinstance(value, str) and len(value) > limit:
+    if isinstance(value, str) and len(value) > limit and not SHORTENED.fullmatch(value):
         return f"{value[:limit]}… ({len(value)} characters)"
     return value
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -195,3 +196,110 @@ def test_csv_writer_is_byte_stable_and_atomic(tmp_path: Path):
     write_csv_atomic(frame, path)
     assert path.read_bytes() == first == b"a,b\n1,x\n2,y\n"
     assert not list(path.parent.glob(".*tmp"))
+
+
+# --- hostile input (issue 15) ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["inf", "-inf", "1e309", "nan", "NaN", " Infinity "])
+def test_a_non_finite_amount_is_refused_naming_row_and_text(tmp_path: Path, text: str):
+    """``1e309`` overflows to inf and passed ``ge=0``; ``inf`` too. Row 2 is the bad one."""
+    path = write(tmp_path, f"name,amount,code\na,1.5,A\nb,{text},B\n")
+    with pytest.raises(DataValidationError) as info:
+        load_validated(path, Example)
+    report = info.value.report
+    assert report[["column", "check", "row"]].values.tolist() == [["amount", "number_is_finite", 2]]
+    assert str(path) in str(info.value) and f"row 2: {text!r}" in str(info.value)
+
+
+def test_the_largest_finite_amount_and_a_decimal_comma_are_accepted(tmp_path: Path):
+    """1.7976931348623157e308 is the largest finite float: a boundary that must load."""
+    frame = load_validated(
+        write(tmp_path, "name;amount;code\na;1.7976931348623157e308;A\nb;2,5;B\n"), Example
+    )
+    assert frame["amount"].tolist() == [1.7976931348623157e308, 2.5]
+
+
+def test_a_non_finite_amount_in_parquet_is_refused(tmp_path: Path):
+    path = tmp_path / "example.parquet"
+    pd.DataFrame({"name": ["a", "b"], "amount": [1.0, float("inf")], "code": ["A", "B"]}).to_parquet(path)
+    with pytest.raises(DataValidationError, match="number_is_finite") as info:
+        load_validated(path, Example)
+    assert info.value.report["row"].tolist() == [2]
+
+
+@pytest.mark.parametrize("text", ["0000-01-01", "2022-13-40", "2022-02-30", "1677-09-20", "nan"])
+def test_an_impossible_date_is_reported_with_its_row_and_the_text_as_written(tmp_path: Path, text: str):
+    """Year 0 and 1677-09-20 are before what ``datetime64[ns]`` holds (pandas 3 parses them at
+    microsecond resolution); pandera reported them as ``nan`` without a row."""
+    path = write(tmp_path, f"day\n2022-01-31\n{text}\n")
+    with pytest.raises(DataValidationError) as info:
+        load_validated(path, Dated)
+    assert f"row 2: {text!r}" in str(info.value)
+    assert info.value.report[["column", "row", "value"]].values.tolist() == [["day", 2, text]]
+
+
+def test_the_earliest_and_latest_dates_datetime64_holds_load(tmp_path: Path):
+    frame = load_validated(write(tmp_path, "day\n1677-09-22\n2262-04-11\n"), Dated)
+    assert frame["day"].dt.year.tolist() == [1677, 2262]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "described"),
+    [
+        ("utf-16", "UTF-16 (little-endian, with BOM)"),
+        ("utf-16-le", "UTF-16 (little-endian, without BOM)"),
+        ("utf-16-be", "UTF-16 (big-endian, without BOM)"),
+    ],
+)
+def test_utf16_is_refused_as_utf16(tmp_path: Path, encoding: str, described: str):
+    path = write(tmp_path, "name,amount,code\nÆrlig Øst,1.5,A\n", encoding)
+    with pytest.raises(DataValidationError) as info:
+        read_table(path, Example)
+    message = str(info.value)
+    assert message.startswith(f"{path}: the file is {described}; save it as UTF-8")
+    assert "column" not in message
+    assert info.value.report["value"].tolist() == [f"the file is {described}"]
+
+
+def test_a_workbook_renamed_csv_is_refused_as_not_a_text_file(tmp_path: Path):
+    path = tmp_path / "example.csv"
+    path.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00name,amount")
+    with pytest.raises(
+        DataValidationError, match=re.escape("NUL bytes (first at byte 5): it is not a text file")
+    ):
+        read_table(path, Example)
+
+
+@pytest.mark.parametrize("quoted", [False, True], ids=["unquoted", "quoted"])
+def test_a_field_over_128_kib_names_file_row_and_column_without_printing_it(tmp_path: Path, quoted: bool):
+    """131 073 characters is one over the limit; the quoted file goes through the csv module,
+    whose own limit gave a bare ``_csv.Error``."""
+    value = ("a, " if quoted else "a") + "x" * (128 * 1024 + 1 - (3 if quoted else 1))
+    cell = f'"{value}"' if quoted else value
+    path = write(tmp_path, f"name,amount,code\nb,1,A\n{cell},2,B\n")
+    with pytest.raises(DataValidationError) as info:
+        read_table(path, Example)
+    message = str(info.value)
+    assert str(path) in message and "column 'name'" in message and "row 2:" in message
+    assert "(131073 characters)" in message and len(message) < 1000
+
+
+def test_a_field_of_exactly_128_kib_loads(tmp_path: Path):
+    frame = read_table(write(tmp_path, f"name,amount,code\n{'x' * 128 * 1024},1,A\n"), Example)
+    assert len(frame.loc[0, "name"]) == 131072
+
+
+def test_a_10_mb_bad_value_is_shown_cut_to_60_characters_with_its_length(tmp_path: Path):
+    """A 100 000-character code (under the field limit) fails ``isin``; the message shows its
+    first 60 characters and its length, and the report holds the same short text."""
+    path = write(tmp_path, f"name,amount,code\na,1,{'C' * 100_000}\n")
+    with pytest.raises(DataValidationError) as info:
+        load_validated(path, Example)
+    shown = "C" * 60 + "… (100000 characters)"
+    assert f"row 1: {shown!r}" in str(info.value) and len(str(info.value)) < 500
+    assert info.value.report["value"].tolist() == [shown]
+    big = write(tmp_path, f"name,amount,code\n{'n' * 10_000_000},1,A\n")
+    with pytest.raises(DataValidationError) as info:
+        read_table(big, Example)
+    assert "(10000000 characters)" in str(info.value) and len(str(info.value)) < 1000

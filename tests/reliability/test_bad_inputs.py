@@ -9,6 +9,10 @@ file must fail or load, and which column, rows and values are concerned.
 - Every case that must load (BOM, tab-separated, Windows-1252 with æøå, text starting with
   ``=`` ``+`` ``-`` ``@``) gives the same frame as the valid file, with its text intact; such
   text never becomes a live formula in a published workbook.
+- Hostile input (issue 15): non-finite numbers, dates after the extract date (the extract date
+  itself loads), impossible dates, a field over 128 KiB and UTF-16 fail like the rest, and no
+  message is longer than :data:`MAX_MESSAGE_CHARS` however long the bad value; a monthly file
+  that stops in June loads, and the year's validation warns of the months it lacks.
 - One case per kind (the expensive checks): ``process_year`` into a folder with a previous good
   run and the tiny fixture book with ``validate=True`` both refuse, and the processed files and
   every file of ``build/html`` stay byte-identical; the ``imdi`` command exits non-zero.
@@ -37,7 +41,7 @@ from imdi_analysis.cli import main
 from imdi_analysis.disclosure import apply_disclosure
 from imdi_analysis.errors import DataValidationError, ImdiError
 from imdi_analysis.publish import publish_csv, publish_workbook
-from imdi_analysis.sources.processing import process_year
+from imdi_analysis.sources.processing import process_year, validate_year
 from imdi_analysis.sources.registry import SOURCES
 from imdi_analysis.tables import TOTAL, AppendixTable
 from tests.reliability.conftest import (
@@ -59,13 +63,17 @@ from tests.reliability.conftest import (
 
 FAILING = cases_where(outcome="fail")
 LOADING = cases_where(outcome="load")
+WARNING = cases_where(outcome="warn")
 KNOWN_GAPS: dict[str, str] = {}  # case id -> why it fails today (none left: issue 9 fixed them)
 SUBPROCESS_SOURCE = "settlement"
-SUBPROCESS_KINDS = ("missing_column", "truncated_file", "wrong_delimiter")
+SUBPROCESS_KINDS = ("missing_column", "truncated_file", "wrong_delimiter", "utf16_bom", "huge_field")
+SUBPROCESS_KINDS += ("date_after_extract", "impossible_date")
 ALWAYS_KINDS = {"missing_column", "extra_column", "wrong_type", "empty_file", "truncated_file"}
-ALWAYS_KINDS |= {"wrong_delimiter", "tab_delimiter", "bom"}
+ALWAYS_KINDS |= {"wrong_delimiter", "tab_delimiter", "bom", "utf16_bom", "utf16_no_bom"}
 SOMETIMES_KINDS = {"invalid_code", "duplicate_id", "inverted_dates", "negative_count", "short_row"}
-SOMETIMES_KINDS |= {"cp1252_text", "formula_text"}
+SOMETIMES_KINDS |= {"cp1252_text", "formula_text", "non_finite_number", "date_after_extract"}
+SOMETIMES_KINDS |= {"date_on_extract", "impossible_date", "huge_field", "months_cut_off"}
+MAX_MESSAGE_CHARS = 5000  # a report shows values cut to 60 characters, five per check
 LETTER_COMMANDS = {
     "chapter_totals": ["letter", "check"],
     "budget_posts": ["letter", "check"],
@@ -113,15 +121,18 @@ def names_row(message: str, row: int) -> bool:
 
 
 def assert_names_case(message: str, case: dict, path) -> None:
-    """The message names the file, the column (one of the cut columns) and every row concerned."""
-    assert str(path) in message, f"file not named:\n{message}"
+    """The message names the file, the column (one of the cut columns; none for a problem of the
+    whole file, such as its encoding), every row and value concerned, and stays short."""
+    assert str(path) in message, f"file not named:\n{message[:MAX_MESSAGE_CHARS]}"
+    assert len(message) <= MAX_MESSAGE_CHARS, f"message of {len(message)} characters:\n{message[:2000]}"
     columns = case.get("columns") or [case["column"]]
     rest = message.replace(str(path), "")  # the file name must not count as naming a column
-    assert any(names_column(rest, c) for c in columns), f"none of {columns} named:\n{message}"
+    if columns != [""]:
+        assert any(names_column(rest, c) for c in columns), f"none of {columns} named:\n{message}"
     for row in case["rows"]:
         assert names_row(message, row), f"row {row} not named:\n{message}"
-    if "value" in case:
-        assert case["value"] in message, f"value {case['value']!r} not shown:\n{message}"
+    for value in [case["value"]] if "value" in case else case.get("values", []):
+        assert value in message, f"value {value!r} not shown:\n{message}"
     assert "Traceback" not in message
 
 
@@ -191,11 +202,41 @@ def test_supported_dialect_loads_the_same_data_with_text_intact(case, tmp_path):
         return
     assert len(frame) == len(good) + case.get("added_rows", 0)
     for cell in cells:
-        assert cell["value"] in frame[cell["column"]].tolist(), cell
+        assert cell["value"] in as_written(frame[cell["column"]]), cell
     changed = sorted({cell["column"] for cell in cells})
     pd.testing.assert_frame_equal(
         frame.drop(columns=changed).iloc[: len(good)], good.drop(columns=changed), check_index_type=False
     )
+
+
+def as_written(values: pd.Series) -> list:
+    """Cell values as the file writes them: dates as ``YYYY-MM-DD``, other values as they are."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m-%d").tolist()
+    return values.tolist()
+
+
+# --- a monthly file that stops early: it loads, and validation warns of the missing months ---
+
+
+@pytest.mark.parametrize("case", with_gaps(WARNING))
+def test_monthly_file_that_stops_early_loads_and_validation_warns_of_each_missing_month(case, tmp_path):
+    """The hand-written file holds January to June 2022; the extract date is 31 December 2022,
+    so July to December are missing: six warning rows, in month order, and the year stays valid."""
+    root = copy_good_inputs(case, tmp_path / "inputs")
+    path = install_case(case, root)
+    before = tree_state(root)
+    assert len(load_case(case, root)) == 6
+    result = validate_year(REGISTER_YEAR, root, keep_frames=False)
+    assert tree_state(root) == before
+    assert result.ok, result.summary()
+    warnings = result.warnings[result.warnings["file"] == str(path)]
+    assert warnings["column"].tolist() == [case["column"]] * len(case["values"])
+    assert warnings["value"].tolist() == case["values"]
+    summary = result.summary()
+    assert summary.startswith("OK: ")
+    assert str(path) in summary and all(month in summary for month in case["values"])
+    assert "2022-06" not in summary.split("months missing:")[1]
 
 
 def test_text_that_looks_like_a_formula_is_never_a_live_formula_when_published(tmp_path):
