@@ -175,3 +175,53 @@ def test_check_years_in_parallel_names_a_missing_year(data_dir: Path):
 def test_check_years_without_years_is_a_config_error(data_dir: Path):
     with pytest.raises(ConfigError, match="No years"):
         check_years([], data_dir)
+
+
+# --- monthly coverage (issue 15) ---------------------------------------------------------------
+
+
+def write_searches(data_dir: Path, months: list[int], year: int = YEAR) -> Path:
+    """A hand-written register_searches file with 100 searches in each of ``months``."""
+    path = data_dir / str(year) / "register_searches.csv"
+    path.write_text("month,searches\n" + "".join(f"{year}-{m:02d}-01,100\n" for m in months))
+    return path
+
+
+def test_a_monthly_file_covering_january_to_december_gives_no_warning(data_dir: Path):
+    write_searches(data_dir, list(range(1, 13)))
+    result = validate_year(YEAR, data_dir, keep_frames=False)
+    assert result.ok and result.warnings.empty
+    assert "Warning" not in result.summary()
+
+
+def test_a_monthly_file_cut_off_in_june_warns_of_july_to_december_and_still_validates(data_dir: Path):
+    """Extract date 2022-12-31: January to December are due; the file holds January to June."""
+    path = write_searches(data_dir, [1, 2, 3, 4, 5, 6])
+    result = validate_year(YEAR, data_dir, keep_frames=False)
+    assert result.ok
+    assert result.warnings["file"].tolist() == [str(path)] * 6
+    assert result.warnings["column"].unique().tolist() == ["month"]
+    assert result.warnings["value"].tolist() == [f"2022-{m:02d}" for m in range(7, 13)]
+    assert result.warnings["check"].unique().tolist() == ["months_covered_up_to_extract_date (2022-12-31)"]
+    summary = result.summary()
+    assert summary.startswith("OK: ") and "months missing: 2022-07, 2022-08" in summary
+
+
+def test_a_month_missing_inside_the_year_is_named_too(data_dir: Path):
+    write_searches(data_dir, [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12])
+    result = validate_year(YEAR, data_dir, keep_frames=False)
+    assert result.warnings["value"].tolist() == ["2022-04"]
+
+
+def test_warnings_reach_the_html_report_and_both_years_of_a_parallel_check(data_dir: Path, tmp_path: Path):
+    later = second_year(data_dir)
+    write_searches(data_dir, list(range(1, 13)), later)
+    write_searches(data_dir, [1, 2, 3, 4, 5, 6])
+    one = validate_years([YEAR, later], data_dir, jobs=1)
+    two = validate_years([YEAR, later], data_dir, jobs=2)
+    for results in (one, two):
+        assert [len(r.warnings) for r in results] == [6, 0]
+    write_report(one[0], tmp_path / "report.html")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<h2>Warnings</h2>" in page and "2022-12" in page
+    assert "2022-07" in check_years([YEAR, later], data_dir)

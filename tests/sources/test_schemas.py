@@ -5,6 +5,7 @@ A failure message must name the file, the column, the check, the 1-based data ro
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,8 @@ import pytest
 
 from imdi_analysis.errors import DataValidationError
 from imdi_analysis.sources import SOURCES, load_source
+from imdi_analysis.sources._base import validate_frame
+from imdi_analysis.sources.registry import get_spec
 from tests.sources.helpers import YEAR, read_raw, write_raw
 
 # (source, row index (0-based), {column: new value}, expected column, expected check, expected value)
@@ -258,3 +261,48 @@ def test_codes_introduced_in_2020_are_rejected_in_a_2019_extract(data_dir: Path)
     with pytest.raises(DataValidationError, match="county_valid_on_reference_date") as info:
         load_source("supervision", 2019, data_dir)
     assert "row 1: '46'" in str(info.value)
+
+
+# --- dates after the extract date, non-finite numbers, Parquet (issue 15) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "fails"), [("2022-12-30", False), ("2022-12-31", False), ("2023-01-01", True)]
+)
+def test_an_end_date_after_the_extract_date_fails_and_one_on_it_loads(data_dir: Path, day: str, fails: bool):
+    """The 2022 folder's extract date is 2022-12-31; row 1's programme ends on ``day``."""
+    raw = read_raw(data_dir, "intro_participants")
+    raw.loc[0, "programme_end"] = day
+    path = write_raw(raw, data_dir, "intro_participants")
+    if not fails:
+        assert load_source("intro_participants", YEAR, data_dir)["programme_end"].iloc[0] == pd.Timestamp(day)
+        return
+    with pytest.raises(DataValidationError) as info:
+        load_source("intro_participants", YEAR, data_dir)
+    report = info.value.report
+    assert report[["column", "check", "row", "value"]].values.tolist() == [
+        ["programme_end", "date_not_after_extract_date (2022-12-31)", 1, day]
+    ]
+    assert str(path) in str(info.value)
+
+
+def test_without_an_extract_date_a_later_date_is_not_checked(data_dir: Path):
+    """``Schema.validate`` on its own has no extract date; the loader's date is what refuses."""
+    raw = read_raw(data_dir, "complaints").replace("", None)
+    raw.loc[0, "decided_date"] = "2099-01-01"
+    spec = get_spec("complaints")
+    assert len(validate_frame(raw, spec, "complaints.csv")) == len(raw)
+    with pytest.raises(DataValidationError, match="date_not_after_extract_date"):
+        validate_frame(raw, spec, "complaints.csv", dt.date(2022, 12, 31))
+
+
+def test_infinite_hours_in_a_parquet_extract_are_refused(data_dir: Path):
+    frame = load_source("norwegian_training", YEAR, data_dir)
+    frame.loc[1, "norwegian_hours"] = float("inf")
+    (data_dir / str(YEAR) / "norwegian_training.csv").unlink()
+    frame.to_parquet(data_dir / str(YEAR) / "norwegian_training.parquet")
+    with pytest.raises(DataValidationError) as info:
+        load_source("norwegian_training", YEAR, data_dir)
+    assert info.value.report[["column", "check", "row"]].values.tolist() == [
+        ["norwegian_hours", "number_is_finite", 2]
+    ]
