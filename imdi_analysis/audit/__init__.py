@@ -1,4 +1,4 @@
-"""Audit of published output: no small counts, no derivable cells, no person-level columns.
+"""Audit of published output: no small counts, no recoverable hidden cells, no person-level columns.
 
 :func:`audit_directory` walks a folder of published files (or one file) and reads every
 appendix table back from what a reader gets:
@@ -9,13 +9,23 @@ appendix table back from what a reader gets:
 - HTML pages, such as the built book: every ``<table>`` with ``data-imdi-table`` (from
   :func:`imdi_analysis.publish.table_html` or ``table_markdown``).
 
-A finding is raised when a visible count lies in ``(0, threshold)``, when a suppressed cell can
-be derived from line totals or has a visible copy (the "I alt" repeated in each distribution of a
-stacked table, :func:`imdi_analysis.disclosure.is_derivable`), when a hidden cell
-still shows a value, or when any column header names person-level data (identifiers, birth
-dates, exact event dates). A CSV that looks like a published table but has no sidecar cannot be
-checked and is a finding too. The threshold is each table's recorded one unless the caller
-passes a threshold, which then applies to every table. Which tables stack distributions is read
+- the goal pages' indicator tables (``Gruppe``, ``Verdi``, ``Teller``, ``Nevner``), read as a
+  reader would: row labels, headers and Norwegian numbers (``4 953,07``), no metadata needed.
+
+A finding is raised when a visible count lies in ``(0, threshold)``, when a hidden cell still
+shows a value, when any column header names person-level data (identifiers, birth dates, exact
+event dates), and when a file claims another threshold than the run's. A CSV that looks like a
+published table but has no sidecar cannot be checked and is a finding too. Then every table read
+back is put into one system of linear relations (sums, copies across files and tables, share ×
+base) and the interval of every hidden cell is computed by linear programming
+(:mod:`imdi_analysis.audit.lp`): a hidden cell that is determined, or whose interval lies
+inside ``1 … threshold − 1``, is a finding (``derivable``, ``small_interval``), as is a set of
+published numbers that contradict each other (``inconsistent``).
+
+The threshold is the run's, never a file's claim: the caller's ``threshold``, else the one in
+the run manifest the pipeline writes beside the book (``<build>/manifest.json`` next to
+``<build>/html``, or ``manifest.json`` in the folder), else
+:data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD`. Which tables stack distributions is read
 from the sidecar's ``stacking`` (by dimension name) and from the wide formats' ``stacking``
 (by dimension position); files published before these existed are read as unstacked tables.
 """
@@ -35,7 +45,15 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold, is_derivable, small_visible_counts
+from imdi_analysis.audit.lp import (
+    EXACT_HALF_UNIT,
+    AuditRule,
+    PublishedCell,
+    PublishedTable,
+    audit_release,
+    report_scope,
+)
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold, small_visible_counts
 from imdi_analysis.errors import DataNotFoundError, ImdiError
 from imdi_analysis.publish import (
     MEASURE_HEADER,
@@ -47,6 +65,7 @@ from imdi_analysis.publish import (
 from imdi_analysis.tables import (
     MEASURE_COUNT,
     MEASURE_LABELS,
+    MEASURE_PERCENT,
     STATUS_MISSING,
     STATUS_NOT_APPLICABLE,
     STATUS_SHOWN,
@@ -75,6 +94,9 @@ SYMBOLS = (*HIDDEN, STATUS_ZERO)
 LABEL_TO_MEASURE = {label: code for code, label in MEASURE_LABELS.items()}
 TABLE_SUFFIXES = (".csv", ".xlsx", ".html", ".htm")
 COLUMN_DIM = "kolonne"
+MANIFEST_NAME = "manifest.json"
+INDICATOR_HEADERS = {"group": "Gruppe", "value": "Verdi", "numerator": "Teller", "denominator": "Nevner"}
+LP_KINDS = {"determined": "derivable", "small_interval": "small_interval", "inconsistent": "inconsistent"}
 
 
 @dataclass(frozen=True)
@@ -82,7 +104,8 @@ class Finding:
     """One problem in one published file."""
 
     path: str
-    kind: str  # small_count, derivable, hidden_value, person_level_column, formula, unaudited, unreadable
+    kind: str  # small_count, derivable, small_interval, inconsistent, threshold, hidden_value,
+    # person_level_column, formula, unaudited, unreadable
     message: str
     table: str = ""
 
@@ -99,6 +122,8 @@ class AuditResult:
     findings: list[Finding] = field(default_factory=list)
     tables: list[str] = field(default_factory=list)  # "<file> [<key>]" of every table read back
     files: int = 0
+    rule: AuditRule = field(default_factory=AuditRule)
+    published: list[PublishedTable] = field(default_factory=list)  # what the LP audit reads
 
     @property
     def ok(self) -> bool:
@@ -108,20 +133,25 @@ class AuditResult:
         """A plain-text report: one line per finding, then a summary."""
         lines = [str(f) for f in self.findings]
         verdict = "OK" if self.ok else f"{len(self.findings)} finding(s)"
+        hidden = sum(c.status == STATUS_SUPPRESSED for t in self.published for c in t.cells)
         lines.append(
-            f"{verdict}: audited {len(self.tables)} table(s) in {self.files} file(s) under {self.root}."
+            f"{verdict}: audited {len(self.tables)} table(s) in {self.files} file(s) under {self.root} "
+            f"(threshold {self.rule.threshold}; {hidden} hidden cell(s) bounded by linear programming)."
         )
         return "\n".join(lines)
 
 
-def audit_directory(path: Path, threshold: int | None = None) -> AuditResult:
+def audit_directory(path: Path, threshold: int | None = None, rule: AuditRule | None = None) -> AuditResult:
     """Audit every published CSV, XLSX and HTML file under ``path`` (or the file ``path``).
 
     Parameters
     ----------
     path : folder of published output (or a single file)
-    threshold : when given, every table is checked against it; otherwise each table's recorded
-        threshold (default :data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD` when none)
+    threshold : the run's threshold; default: the run manifest's (:func:`run_threshold`), else
+        :data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD`. Never a file's own claim: a file
+        that claims another threshold is a finding.
+    rule : the full protection rule (:class:`~imdi_analysis.audit.lp.AuditRule`); overrides
+        ``threshold``
 
     Raises
     ------
@@ -131,10 +161,11 @@ def audit_directory(path: Path, threshold: int | None = None) -> AuditResult:
     root = Path(path)
     if not root.exists():
         raise DataNotFoundError(f"Nothing to audit: {root} does not exist.")
-    if threshold is not None:
-        check_threshold(threshold)
+    if rule is None:
+        rule = AuditRule(check_threshold(threshold) if threshold is not None else run_threshold(root))
+    threshold = rule.threshold
     files = published_files(root)
-    result = AuditResult(root=root, files=len(files))
+    result = AuditResult(root=root, files=len(files), rule=rule)
     sidecars = find_sidecars(root) if root.is_dir() else find_sidecars(root.parent, recursive=False)
     for file in files:
         suffix = file.suffix.lower()
@@ -149,7 +180,88 @@ def audit_directory(path: Path, threshold: int | None = None) -> AuditResult:
             result.findings.append(
                 Finding(str(json_path), "unreadable", f"its CSV {csv_path.name} is missing.")
             )
+    result.findings += [
+        Finding(f.path, LP_KINDS.get(f.kind, f.kind), f.message, f.table)
+        for f in audit_release(result.published, rule)
+    ]
     return result
+
+
+def run_threshold(root: Path) -> int:
+    """The threshold of the run that built ``root``: its run manifest's, else the package default.
+
+    The manifest is the one the pipeline writes beside the book (``<build>/manifest.json`` for
+    ``<build>/html``) or inside the folder audited.
+    """
+    folder = root if root.is_dir() else root.parent
+    for candidate in (folder.parent / MANIFEST_NAME, folder / MANIFEST_NAME):
+        try:
+            manifest = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        recorded = (manifest.get("parameters") or {}).get("threshold") if isinstance(manifest, dict) else None
+        if isinstance(recorded, int) and not isinstance(recorded, bool):
+            return check_threshold(recorded)
+        if isinstance(manifest, dict) and "parameters" in manifest:
+            return DEFAULT_THRESHOLD  # a run with the default threshold records None
+    return DEFAULT_THRESHOLD
+
+
+def certify_tables(tables: list[AppendixTable], threshold: int = DEFAULT_THRESHOLD) -> list[Finding]:
+    """The LP audit of disclosed tables held in memory, as if published together in one report.
+
+    Values are rounded as the CSV publishes them (:data:`imdi_analysis.publish.DECIMALS`); a
+    visible count below ``threshold`` is a finding too. Use it to certify a protection made by
+    another tool (the τ-ARGUS benchmark).
+    """
+    from imdi_analysis.publish import DECIMALS
+
+    rule = AuditRule(check_threshold(threshold))
+    findings: list[Finding] = []
+    published = []
+    for table in tables:
+        data = table.data
+        if "status" not in data.columns:
+            raise ImdiError(f"Table {table.key} has no status column: disclose it before certifying it.")
+        findings += [
+            Finding("<memory>", "small_count", m, table.key) for m in small_visible_counts(table, threshold)
+        ]
+        cells = []
+        for record in data.to_dict("records"):
+            measure = str(record["measure"])
+            decimals = DECIMALS.get(measure, 1)
+            status = "" if pd.isna(record["status"]) else str(record["status"])
+            value = float(record["value"]) if pd.notna(record["value"]) else math.nan
+            if status in HIDDEN:
+                value = math.nan
+            elif not math.isnan(value):
+                value = round(value, decimals)
+            cells.append(
+                PublishedCell(
+                    tuple(category_label(record[d]) for d in table.dims),
+                    measure,
+                    status,
+                    value,
+                    0.5 * 10**-decimals,
+                )
+            )
+        published.append(
+            PublishedTable("<memory>", table.key, "memory", list(table.dims), cells, table.stacking)
+        )
+    findings += [
+        Finding(f.path, LP_KINDS.get(f.kind, f.kind), f.message, f.table)
+        for f in audit_release(published, rule)
+    ]
+    return findings
+
+
+def category_label(value: object) -> str:
+    """A category as the published files write it (``2022``, not ``2022.0``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def published_files(root: Path) -> list[Path]:
@@ -210,7 +322,14 @@ def audit_csv(
         )
         return
     check_dims(path, meta, key, result)
-    check_table(path, table, threshold or meta.get("threshold"), result)
+    check_table(
+        path,
+        table,
+        threshold,
+        meta.get("threshold"),
+        result,
+        report_scope(path, meta.get("year"), meta.get("period")),
+    )
 
 
 def table_from_csv(rows: list[list[str]], meta: dict) -> AppendixTable:
@@ -234,9 +353,10 @@ def table_from_csv(rows: list[list[str]], meta: dict) -> AppendixTable:
                 "value": float(value) if value else math.nan,
                 "status": symbol,
                 "shown_text": value,
+                "half_unit": half_unit(value),
             }
         )
-    data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status", "shown_text"])
+    data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status", "shown_text", "half_unit"])
     return AppendixTable(
         key=str(meta["key"]),
         title=str(meta.get("title", "")),
@@ -247,6 +367,13 @@ def table_from_csv(rows: list[list[str]], meta: dict) -> AppendixTable:
         dim_labels={d["name"]: d["header"] for d in meta["dims"]},
         stacking=stacking_by_name(meta.get("stacking"), dims),
     )
+
+
+def half_unit(text: str) -> float:
+    """Half a unit of the last decimal shown in a number's text (``"12,5"`` -> 0.05)."""
+    digits = re.sub(r"[^0-9.,]", "", str(text))
+    decimals = len(re.split(r"[.,]", digits)[-1]) if re.search(r"[.,]", digits) else 0
+    return 0.5 * 10.0**-decimals
 
 
 def stacking_by_name(recorded: object, dims: list[str]) -> Stacking | None:
@@ -300,6 +427,7 @@ def audit_workbook(path: Path, threshold: int | None, result: AuditResult) -> No
             meta = described[sheet.title]
             grid = [[c.value for c in row] for row in sheet[next(iter(sheet.tables.values())).ref]]
             read_wide_table(path, meta, grid, None, threshold, result, where=f"sheet {sheet.title!r}")
+    # numbers in a workbook are stored unrounded: a reader gets every digit, not the shown format
 
 
 def sheet_descriptions(workbook) -> dict[str, dict]:
@@ -348,11 +476,17 @@ class TableParser(HTMLParser):
         self.tables: list[dict] = []
         self.stack: list[dict] = []
         self.cell: dict | None = None
+        self.code: str | None = None  # text of a <code> outside tables (the goal pages' indicator id)
+        self.context = ""  # the last such text: names the indicator of the next table
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = {k: v or "" for k, v in attrs}
-        if tag == "table":
-            self.stack.append({"attrs": attributes, "section": "tbody", "head": [], "body": []})
+        if tag == "code" and not self.stack:
+            self.code = ""
+        elif tag == "table":
+            self.stack.append(
+                {"attrs": attributes, "section": "tbody", "head": [], "body": [], "context": self.context}
+            )
         elif not self.stack:
             return
         elif tag in ("thead", "tbody", "tfoot"):
@@ -365,6 +499,10 @@ class TableParser(HTMLParser):
             self.cell = {"tag": tag, "attrs": attributes, "text": ""}
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "code" and self.code is not None:
+            if re.fullmatch(r"sp\d+\w*", self.code.strip()):
+                self.context = self.code.strip()
+            self.code = None
         if not self.stack:
             return
         table = self.stack[-1]
@@ -382,6 +520,8 @@ class TableParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self.cell is not None:
             self.cell["text"] += data
+        elif self.code is not None:
+            self.code += data
 
 
 def header_texts(table: dict) -> list[str]:
@@ -398,10 +538,14 @@ def audit_html(path: Path, threshold: int | None, result: AuditResult) -> None:
     except (OSError, AssertionError) as exc:
         result.findings.append(Finding(str(path), "unreadable", f"cannot parse the HTML ({exc})."))
         return
-    for table in parser.tables:
+    for number, table in enumerate(parser.tables, start=1):
         check_headers(path, header_texts(table), result)
         attrs = table["attrs"]
-        if "data-imdi-table" not in attrs or attrs.get("data-imdi-supported") == "false":
+        if "data-imdi-table" not in attrs:
+            if is_indicator_table(table):
+                read_indicator_table(path, table, number, threshold, result)
+            continue
+        if attrs.get("data-imdi-supported") == "false":
             continue
         meta = {
             "key": attrs["data-imdi-table"],
@@ -417,6 +561,85 @@ def audit_html(path: Path, threshold: int | None, result: AuditResult) -> None:
         grid = [header] + [[c["text"] for c in row] for row in table["body"]]
         measures = [[c["attrs"].get("data-imdi-measure") for c in row] for row in table["body"]]
         read_wide_table(path, meta, grid, measures, threshold, result, where="")
+
+
+def is_indicator_table(table: dict) -> bool:
+    """A goal page's indicator table: headers Verdi, Teller and Nevner, rows labelled by Gruppe."""
+    texts = {c["text"] for row in table["head"] for c in row}
+    wanted = {INDICATOR_HEADERS["value"], INDICATOR_HEADERS["numerator"], INDICATOR_HEADERS["denominator"]}
+    return wanted <= texts and bool(table["body"])
+
+
+def read_indicator_table(path: Path, table: dict, number: int, threshold: int, result: AuditResult) -> None:
+    """Numerators, denominators and percentages by group, read from the shown text.
+
+    Categories are ``(group, "T")`` (Teller), ``(group, "N")`` (Nevner) and ``(group, "V")``
+    (Verdi, when a percentage). A visible count (or, for percentages of at most 100 %, the
+    persons outside the numerator) in ``1 … threshold − 1`` is a finding.
+    """
+    header = [c["text"] for c in table["head"][0]]
+    columns = {name: header.index(name) for name in INDICATOR_HEADERS.values() if name in header}
+    key = f"indikatortabell {number}" + (f" ({table['context']})" if table["context"] else "")
+    result.tables.append(f"{path} [{key}]")
+    cells: list[PublishedCell] = []
+    shown: dict[tuple[str, str], float] = {}
+    percents: list[float] = []
+    for row in table["body"]:
+        texts = [c["text"] for c in row]
+        if len(texts) < len(header) or not texts[0]:
+            continue
+        group = texts[0]
+        for part, name in (("T", "numerator"), ("N", "denominator")):
+            text = texts[columns[INDICATOR_HEADERS[name]]]
+            if text in (STATUS_NOT_APPLICABLE, STATUS_MISSING, ""):
+                continue
+            try:
+                value, status = parse_cell(text, MEASURE_COUNT)
+            except ValueError:
+                continue
+            cells.append(PublishedCell((group, part), MEASURE_COUNT, status, value, 0.5))
+            if status in (STATUS_SHOWN, STATUS_ZERO):
+                shown[(group, part)] = value
+        text = texts[columns[INDICATOR_HEADERS["value"]]]
+        if text.endswith("%"):
+            try:
+                value, _ = parse_cell(text, MEASURE_PERCENT)
+            except ValueError:
+                continue
+            percents.append(value)
+            cells.append(PublishedCell((group, "V"), MEASURE_PERCENT, STATUS_SHOWN, value, half_unit(text)))
+    shares = bool(percents) and max(percents) <= 100.0
+    groups = list(dict.fromkeys(c.categories[0] for c in cells))
+    for group in groups:
+        for label, value in (
+            ("Teller", shown.get((group, "T"))),
+            ("Nevner", shown.get((group, "N"))),
+            (
+                "Nevner − Teller",
+                shown[(group, "N")] - shown[(group, "T")]
+                if shares and (group, "N") in shown and (group, "T") in shown
+                else None,
+            ),
+        ):
+            if value is not None and 0 < value < threshold:
+                result.findings.append(
+                    Finding(
+                        str(path),
+                        "small_count",
+                        f"{label} {format_count(value)} for {group} is below the threshold {threshold} and visible.",
+                        key,
+                    )
+                )
+    complements = [g for g in groups if shares] if shares else []
+    result.published.append(
+        PublishedTable(
+            str(path), key, str(path), ["Gruppe", "Del"], cells, kind="indicator", complements=complements
+        )
+    )
+
+
+def format_count(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 # ------------------------------------------------------------------------------ wide tables
@@ -441,7 +664,7 @@ def read_wide_table(
             Finding(str(path), "unreadable", f"{prefix}cannot read the table back ({exc}).", key)
         )
         return
-    check_table(path, table, threshold or meta.get("threshold"), result)
+    check_table(path, table, threshold, meta.get("threshold"), result, report_scope(path))
 
 
 def table_from_wide(meta: dict, grid: list[list], measures: list[list[str | None]] | None) -> AppendixTable:
@@ -466,16 +689,17 @@ def table_from_wide(meta: dict, grid: list[list], measures: list[list[str | None
                     "measure": measure,
                     "value": value,
                     "status": status,
+                    "half_unit": EXACT_HALF_UNIT if isinstance(raw, int | float) else half_unit(raw),
                 }
             )
-    data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status"])
+    data = pd.DataFrame(records, columns=[*dims, "measure", "value", "status", "half_unit"])
     stacking = stacking_by_position(meta.get("stacking"), dims)
     return AppendixTable(
         key=str(meta["key"]), title="", year=0, period="year", data=data, dims=dims, stacking=stacking
     )
 
 
-def parse_cell(raw: object, measure: str) -> tuple[float, str]:
+def parse_cell(raw: object, measure: str | None) -> tuple[float, str]:
     """A published cell as ``(value, status)``: numbers, Norwegian number text, or a symbol."""
     if isinstance(raw, bool):
         raise ValueError(f"unexpected boolean cell {raw!r}")
@@ -495,11 +719,25 @@ def parse_cell(raw: object, measure: str) -> tuple[float, str]:
 # ----------------------------------------------------------------------------------- checks
 
 
-def check_table(path: Path, table: AppendixTable, threshold: int | None, result: AuditResult) -> None:
-    """Small counts, derivable cells and hidden cells that show a value."""
+def check_table(
+    path: Path, table: AppendixTable, threshold: int, claimed: object, result: AuditResult, scope: str
+) -> None:
+    """Small counts, hidden cells that show a value, a claimed threshold; keep the table for the LP."""
     result.tables.append(f"{path} [{table.key}]")
-    used = int(threshold) if threshold else DEFAULT_THRESHOLD
+    used = int(threshold)
+    if claimed is not None and claimed != used:
+        result.findings.append(
+            Finding(
+                str(path),
+                "threshold",
+                f"the file says it was published with threshold {claimed}, but the run's threshold is {used}.",
+                table.key,
+            )
+        )
     data = table.data
+    result.published.append(published_table(path, table, scope))
+    data = data.drop(columns=[c for c in ("half_unit",) if c in data.columns])
+    table = dataclasses.replace(table, data=data)
     if "shown_text" in data.columns:
         leaked = data["status"].isin(HIDDEN) & (data["shown_text"] != "")
         for i in leaked[leaked].index:
@@ -510,12 +748,34 @@ def check_table(path: Path, table: AppendixTable, threshold: int | None, result:
         table = dataclasses.replace(table, data=data.drop(columns="shown_text"))
     try:
         small = small_visible_counts(table, used)
-        derivable = is_derivable(table)
     except ImdiError as exc:
         result.findings.append(Finding(str(path), "unreadable", str(exc), table.key))
         return
     result.findings += [Finding(str(path), "small_count", m, table.key) for m in small]
-    result.findings += [Finding(str(path), "derivable", m, table.key) for m in derivable]
+
+
+def published_table(path: Path, table: AppendixTable, scope: str) -> PublishedTable:
+    """What the LP audit needs of a table read back: categories, measure, status, value, rounding."""
+    data = table.data
+    halves = data["half_unit"] if "half_unit" in data.columns else pd.Series(0.5, index=data.index)
+    cells = [
+        PublishedCell(
+            tuple(category_label(v) for v in categories),
+            str(measure),
+            "" if pd.isna(status) else str(status),
+            float(value) if pd.notna(value) else math.nan,
+            float(half),
+        )
+        for *categories, measure, status, value, half in zip(
+            *(data[d] for d in table.dims),
+            data["measure"],
+            data["status"],
+            data["value"],
+            halves,
+            strict=True,
+        )
+    ]
+    return PublishedTable(str(path), table.key, scope, list(table.dims), cells, table.stacking)
 
 
 def check_headers(path: Path, headers: list[str], result: AuditResult, where: str = "") -> None:
