@@ -30,6 +30,9 @@ from imdi_analysis.appendix.registry import (
     share_of_total,
     sort_cells,
 )
+from imdi_analysis.measures.populations import interpreters_by_highest_category
+from imdi_analysis.measures.populations import interpreters_in_register_on as registered_on
+from imdi_analysis.measures.units import unit_notes
 from imdi_analysis.tables import (
     MEASURE_PERCENT,
     STATUS_NOT_APPLICABLE,
@@ -73,14 +76,6 @@ def register_status_date(year: int, period: str) -> pd.Timestamp:
     """Status date of the register tables: 1 June (``H1``) or 31 December (``year``)."""
     month, day = REGISTER_STATUS_DAY[period]
     return pd.Timestamp(year, month, day)
-
-
-def registered_on(frame: pd.DataFrame, on: pd.Timestamp) -> pd.DataFrame:
-    """Rows (interpreter and language) in the register on ``on``: registered on or before it and
-    not deregistered on or before it."""
-    registered = pd.to_datetime(frame["registered_date"])
-    deregistered = pd.to_datetime(frame["deregistered_date"])
-    return frame[(registered <= on) & (deregistered.isna() | (deregistered > on))]
 
 
 def label_register(frame: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +141,7 @@ def build_interpreters(ctx: BuildContext) -> AppendixTable:
     parts = []
     for year in ctx.years:
         active = registered_on(ctx.load(INTERPRETERS, year), register_status_date(year, ctx.period))
-        persons = active.sort_values(["interpreter_id", "category"]).drop_duplicates("interpreter_id")
+        persons = interpreters_by_highest_category(active)
         parts.append(persons.assign(year=year))
     persons = label_register(pd.concat(parts, ignore_index=True))
     order = {
@@ -158,6 +153,9 @@ def build_interpreters(ctx: BuildContext) -> AppendixTable:
         "Statusdato er 1. juni i halvårsrapporten (brevet: «per 1.6») og 31. desember i årsrapporten.",
         "En tolk telles én gang, i den høyeste kategorien tolken har i noen av språkene sine.",
         NOTE_CATEGORIES,
+        *unit_notes(ctx.key),
+        "Per 31. desember er tallet det samme som i styringsparameter 15; i halvårsrapporten viser "
+        "styringsparameteren 30. juni og tabellen 1. juni.",
     ]
     return interpreter_table(ctx, as_counts(count_cells(persons, dims, order)), dims, notes, [INTERPRETERS])
 

@@ -9,7 +9,8 @@ with the sex and county of the latest relevant spell. A time series repeats the 
 
 from __future__ import annotations
 
-import numpy as np
+import contextlib
+
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
@@ -33,8 +34,20 @@ from imdi_analysis.appendix.registry import (
     share_of_total,
     sort_cells,
     stack_measures,
-    within_months,
 )
+from imdi_analysis.errors import DataNotFoundError
+from imdi_analysis.measures.durations import within_months
+from imdi_analysis.measures.populations import (
+    INTRO_TARGET_GROUP,
+    entered_in,
+    latest_per_person,
+    leaver_spells,
+    leavers_by_person,
+    target_group_entrants,
+)
+from imdi_analysis.measures.populations import in_programme_during as active_during
+from imdi_analysis.measures.populations import in_programme_on as active_on
+from imdi_analysis.measures.units import unit_notes
 from imdi_analysis.tables import MEASURE_SHARE, TOTAL, AppendixTable
 
 PARTICIPANTS = "intro_participants"
@@ -73,25 +86,23 @@ def label_persons(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(sex=label_sex(frame["sex"]), county=label_counties(frame["county"]))
 
 
-def latest_per_person(frame: pd.DataFrame, by: str) -> pd.DataFrame:
-    """One row per person (and year, when present): the row with the latest ``by`` date."""
-    keys = ["person_id", TIME_DIM] if TIME_DIM in frame.columns else ["person_id"]
-    dates = pd.to_datetime(frame[by]).to_numpy(dtype="datetime64[ns]").view("int64")  # NaT sorts first
-    order = np.argsort(dates, kind="stable")
-    latest = ~frame[keys].iloc[order].duplicated(keep="last").to_numpy()
-    return frame.iloc[np.sort(order[latest])]
+def with_year_before(ctx: BuildContext, year: int, source: str, prepare) -> pd.DataFrame:
+    """The prepared extract of ``year`` with that of ``year − 1`` before it, when the year before has data.
 
-
-def active_during(frame: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
-    """Spells in the programme at some time between ``first`` and ``last`` (inclusive)."""
-    start, end = pd.to_datetime(frame["programme_start"]), pd.to_datetime(frame["programme_end"])
-    return (start <= last) & (end.isna() | (end >= first))
-
-
-def active_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
-    """Spells in the programme on ``day``: started on or before it and not ended by it."""
-    start, end = pd.to_datetime(frame["programme_start"]), pd.to_datetime(frame["programme_end"])
-    return (start <= day) & (end.isna() | (end > day))
+    Cohorts that start the year before (the entry window of tables 6 and 9 begins 1 October,
+    or 1 April for the half year) need both, as SP 4 does; duplicates are removed by the
+    population functions.
+    """
+    frames = []
+    if (year - 1) in ctx.available_years:
+        with contextlib.suppress(DataNotFoundError):
+            frames.append(ctx.prepared(source, prepare, year - 1))
+    frames.append(ctx.prepared(source, prepare, year))
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(
+        [f.astype({c: "object" for c in f.select_dtypes("category")}) for f in frames], ignore_index=True
+    )
 
 
 def county_categories(years: list[int]) -> dict[str, list]:
@@ -176,24 +187,29 @@ def build_start_within_three_months(ctx: BuildContext) -> AppendixTable:
     """Table 9: persons who entered the target group from 1 October to 30 September and started
     the programme within three months.
 
-    Population: persons in ``intro_participants`` with a right code in the target group and a
-    ``target_group_date`` from 1 October the year before to 30 September (the half-year report
-    uses 1 April to 31 March, so that everyone can be followed for three months). Counting rule:
-    those whose first ``programme_start`` is on or before the target group date plus three
-    calendar months. Percent: of the population. Per year.
+    Population (the SP 4 population, :func:`~imdi_analysis.measures.populations.target_group_entrants`):
+    persons in ``intro_participants`` of the year and the year before with a right code in the
+    target group (``rett_og_plikt``, ``rett``), one row per person at the earliest
+    ``target_group_date``, which falls from 1 October the year before to 30 September (the
+    half-year report uses 1 April to 31 March, so that everyone can be followed for three
+    months). Counting rule: those whose first ``programme_start`` is on or before the target
+    group date plus three calendar months. Percent: of the population. Per year.
     """
     parts = []
     years = []
-    for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
+    for year in ctx.years:
+        try:
+            spells = with_year_before(ctx, year, PARTICIPANTS, prepare_spells)
+        except DataNotFoundError:
+            if year == ctx.year:
+                raise
+            continue
         years.append(year)
-        first, last = ctx.cohort_window(year, START_WITHIN_MONTHS)
-        entered = pd.to_datetime(frame["target_group_date"])
-        cohort = frame[(entered >= first) & (entered <= last) & (frame["right_code"] != NO_RIGHT_CODE)]
-        persons = cohort.groupby("person_id", as_index=False).agg(
-            target_group_date=("target_group_date", "min"), programme_start=("programme_start", "min")
+        persons = entered_in(
+            target_group_entrants(spells, INTRO_TARGET_GROUP), *ctx.cohort_window(year, START_WITHIN_MONTHS)
         )
-        started = within_months(persons["target_group_date"], persons["programme_start"], START_WITHIN_MONTHS)
-        parts.append(persons.assign(year=year, started=started))
+        started = within_months(persons["target_group_date"], persons["first_start"], START_WITHIN_MONTHS)
+        parts.append(pd.DataFrame({"year": year, "started": started.to_numpy(dtype=bool)}))
     persons = pd.concat(parts, ignore_index=True)
     dims = ctx.time_dims
     first, last = ctx.cohort_window(ctx.year, START_WITHIN_MONTHS)
@@ -201,6 +217,7 @@ def build_start_within_three_months(ctx: BuildContext) -> AppendixTable:
         f"Personer som kom inn i personkretsen for introduksjonsprogrammet {first:%d.%m.%Y}–{last:%d.%m.%Y} "
         "(tilsvarende periode for tidligere år) og startet i programmet innen tre måneder.",
         "Prosent: andel av alle som kom inn i personkretsen i perioden (grunnlaget).",
+        *unit_notes(ctx.key),
     ]
     return make_table(
         ctx,
@@ -237,18 +254,17 @@ def build_leavers(ctx: BuildContext) -> AppendixTable:
     """Tables 11A (count) and 11B (share): participants who left the programme during the year.
 
     Population: persons with a spell in ``intro_participants`` whose ``programme_end`` falls
-    between 1 January and the reference date, counted once (the latest ending spell's sex,
-    county and end reason). By sex, county and end reason, per year. 11B: each end reason's share
+    between 1 January and the reference date (:func:`~imdi_analysis.measures.populations.leaver_spells`),
+    counted once (:func:`~imdi_analysis.measures.populations.leavers_by_person`: the latest
+    ending spell's sex, county and end reason). SP 7a counts the same spells, one per spell. By sex, county and end reason, per year. 11B: each end reason's share
     of the leavers in the same sex and county (base: all leavers there). Reference date: 31 December.
     """
     parts = []
     years = []
     for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
         years.append(year)
-        first, last = ctx.window(year)
-        end = pd.to_datetime(frame["programme_end"])
-        parts.append(frame.loc[(end >= first) & (end <= last), LEAVER_COLUMNS].assign(year=year))
-    leavers = latest_per_person(pd.concat(parts, ignore_index=True), "programme_end")
+        parts.append(leaver_spells(frame, *ctx.window(year))[LEAVER_COLUMNS].assign(year=year))
+    leavers = leavers_by_person(pd.concat(parts, ignore_index=True))
     leavers = label_persons(leavers).assign(
         end_reason=label_codes(leavers["end_reason"], "intro_end_reasons")
     )
@@ -256,7 +272,11 @@ def build_leavers(ctx: BuildContext) -> AppendixTable:
     order = {**county_categories(years), "end_reason": code_list_order("intro_end_reasons")}
     cells = count_cells(leavers, dims, order)
     notes = [
-        "Deltakere som avsluttet introduksjonsprogrammet fra 1. januar til statusdato, etter sluttårsak."
+        "Deltakere som avsluttet introduksjonsprogrammet fra 1. januar til statusdato, etter sluttårsak.",
+        *unit_notes(ctx.key),
+        "En person som avsluttet flere programløp i perioden, telles med sitt siste løp (kjønn, fylke og "
+        "sluttårsak derfra). Styringsparameter 7a teller programløp, så nevneren der er minst like stor "
+        "som antallet her, og lik når hver person har ett avsluttet løp.",
     ]
     if ctx.key == "11B":
         data = share_of_total(cells, dims, over="end_reason", measure=MEASURE_SHARE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from imdi_analysis.appendix.intro import with_year_before
 from imdi_analysis.appendix.registry import (
     TIME_DIM,
     BuildContext,
@@ -28,8 +29,11 @@ from imdi_analysis.appendix.registry import (
     rate_cells,
     sex_order,
     share_of_total,
-    within_months,
 )
+from imdi_analysis.errors import DataNotFoundError
+from imdi_analysis.measures.durations import within_months
+from imdi_analysis.measures.populations import entered_in, training_entrants
+from imdi_analysis.measures.units import unit_notes
 from imdi_analysis.tables import MEASURE_PERCENT, MEASURE_SHARE, TOTAL, AppendixTable
 
 ASYLUM = "asylum_training"
@@ -90,7 +94,14 @@ def prepare_asylum(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def prepare_training(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     """The columns of ``norwegian_training`` tables 5-2, 6A and 6B use (cached per year)."""
-    columns = ["sex", "right_code", "target_group_date", "norwegian_start", "social_studies_start"]
+    columns = [
+        "person_id",
+        "sex",
+        "right_code",
+        "target_group_date",
+        "norwegian_start",
+        "social_studies_start",
+    ]
     return as_categories(frame[columns], ["sex", "right_code"])
 
 
@@ -413,8 +424,10 @@ def build_training_within_three_months(ctx: BuildContext) -> AppendixTable:
     """Tables 6A/6B: persons with right and duty (6A) or duty (6B) to training who were in
     training within three months of entering the target group.
 
-    Population: persons in ``norwegian_training`` with right code ``rett_og_plikt`` (6A) or
-    ``plikt`` (6B) whose ``target_group_date`` falls in the twelve months ending three months
+    Population (the SP 4 population, :func:`~imdi_analysis.measures.populations.training_entrants`,
+    from the extracts of the year and the year before, each person once): persons in
+    ``norwegian_training`` with right code ``rett_og_plikt`` (6A) or ``plikt`` (6B) whose
+    ``target_group_date`` falls in the twelve months ending three months
     before the reference date (1 October the year before to 30 September; 1 April to 31 March
     for the half year), so that every person can be followed for three months. Counting rule:
     those whose first start of Norwegian or social studies training is on or before the target
@@ -424,17 +437,19 @@ def build_training_within_three_months(ctx: BuildContext) -> AppendixTable:
     dims = [*ctx.time_dims, "sex"]
     parts = []
     years = []
-    for year, frame in ctx.iter_series(TRAINING, prepare_training):
+    for year in ctx.years:
+        try:
+            training = with_year_before(ctx, year, TRAINING, prepare_training)
+        except DataNotFoundError:
+            if year == ctx.year:
+                raise
+            continue
         years.append(year)
-        first, last = ctx.cohort_window(year, START_WITHIN_MONTHS)
-        entered = pd.to_datetime(frame["target_group_date"])
-        cohort = frame[(entered >= first) & (entered <= last) & frame["right_code"].isin(codes)]
-        start = pd.concat(
-            [pd.to_datetime(cohort["norwegian_start"]), pd.to_datetime(cohort["social_studies_start"])],
-            axis=1,
-        ).min(axis=1)
-        in_time = within_months(cohort["target_group_date"], start, START_WITHIN_MONTHS)
-        parts.append(cohort[["sex"]].assign(year=year, in_training=in_time))
+        cohort = entered_in(training_entrants(training, codes), *ctx.cohort_window(year, START_WITHIN_MONTHS))
+        in_time = within_months(cohort["target_group_date"], cohort["first_start"], START_WITHIN_MONTHS)
+        parts.append(
+            cohort[["sex"]].astype(object).assign(year=year, in_training=in_time.to_numpy(dtype=bool))
+        )
     persons = pd.concat(parts, ignore_index=True)
     persons = persons.assign(sex=label_sex(persons["sex"]))
     first, last = ctx.cohort_window(ctx.year, START_WITHIN_MONTHS)
@@ -444,6 +459,7 @@ def build_training_within_three_months(ctx: BuildContext) -> AppendixTable:
         "tre måneder.",
         "Antall: personer som startet i opplæring i norsk eller samfunnskunnskap innen tre måneder "
         "etter at de kom inn i personkretsen. Andel: av alle som kom inn i personkretsen.",
+        *unit_notes(ctx.key),
     ]
     return make_table(
         ctx,

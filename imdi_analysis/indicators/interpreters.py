@@ -7,7 +7,10 @@ the number of searches in the register (appendix table 30), an indirect measure 
 
 An interpreter is in the register at the reference date when ``registered_date`` ≤ the date
 and ``deregistered_date`` is empty or later. The extract is a snapshot taken on 31 December;
-the state on 30 June (``H1``) is reconstructed from the dates.
+the state on 30 June (``H1``) is reconstructed from the dates. The population is
+:func:`imdi_analysis.measures.populations.interpreters_in_register_on`, shared with appendix
+table 28A (whose half-year status date is 1 June, as the letter prints "per 1.6"; on 31
+December both count the same interpreters).
 """
 
 from __future__ import annotations
@@ -27,29 +30,25 @@ from imdi_analysis.indicators._common import (
     summarise_count,
     tabulate,
 )
+from imdi_analysis.measures.periods import reference_timestamp
+from imdi_analysis.measures.populations import (
+    CATEGORY_RANK,  # noqa: F401 (re-exported)
+    interpreters_in_register_on,
+)
+from imdi_analysis.measures.populations import interpreters_by_highest_category as highest_category
 
 TOP_LANGUAGES = 30
 OTHER_LANGUAGES = "Andre språk"
 REASON_NO_MONTHS = "ingen måneder i perioden"
-CATEGORY_RANK = ("A", "B", "C", "D", "E")  # A is the highest qualification
 INTERPRETER_BREAKDOWNS = [("sex",), ("qualification_category",)]
 PAIR_BREAKDOWNS = [("sex",), ("qualification_category",), ("language",)]
 AUTHORISED_BREAKDOWNS = [("sex",)]
 
 
 def registered_at(interpreters: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
-    """Interpreter-language rows in the register at the reference date."""
-    ref = pd.Timestamp(reference_date(year, period))
-    active = (interpreters["registered_date"] <= ref) & ~(interpreters["deregistered_date"] <= ref)
-    return interpreters[active]
-
-
-def highest_category(pairs: pd.DataFrame) -> pd.DataFrame:
-    """One row per interpreter with the highest category held in any language (A before E)."""
-    ranks = {c: i for i, c in enumerate(CATEGORY_RANK)}
-    rank = pairs["category"].astype(str).map(lambda c: ranks.get(c, len(CATEGORY_RANK)))
-    ordered = pairs.assign(_rank=rank).sort_values(["interpreter_id", "_rank"], kind="stable")
-    return ordered.drop_duplicates(subset="interpreter_id").drop(columns="_rank")
+    """Interpreter-language rows in the register at the reference date
+    (:func:`imdi_analysis.measures.populations.interpreters_in_register_on`)."""
+    return interpreters_in_register_on(interpreters, reference_timestamp(year, period))
 
 
 def sp15_interpreters_register(interpreters: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
@@ -61,7 +60,7 @@ def sp15_interpreters_register(interpreters: pd.DataFrame, year: int, period: st
     Breakdowns: sex; qualification category, each interpreter counted once in the highest
     category held in any language (so the categories add up to the total).
     """
-    persons = highest_category(registered_at(interpreters, year, period))
+    persons = highest_category(registered_at(interpreters, year, period))  # the table 28A population
     population = pd.DataFrame(
         {
             "interpreter_id": persons["interpreter_id"].to_numpy(),

@@ -2,7 +2,11 @@
 
 A row of ``intro_participants`` is one programme spell; a person who left and re-entered has
 two rows (and a person in the target group who has not started has one row without
-``programme_start``).
+``programme_start``). The populations are :mod:`imdi_analysis.measures.populations`, shared
+with appendix tables 9 and 11A: SP 4 counts persons (as table 9), SP 7a and SP 8 count
+programme spells — a person who left twice in the period counts twice — where table 11A counts
+persons once, so SP 7a's denominator is at least table 11A's total, and equal to it when every
+leaver has one ended spell in the period.
 """
 
 from __future__ import annotations
@@ -13,16 +17,22 @@ from imdi_analysis.config import reference_date
 from imdi_analysis.indicators._common import (
     UNIT_SHARE,
     WORK_OR_EDUCATION,
-    add_months,
     as_flag,
     code_list_levels,
     county_levels,
     dimensions_of,
     finish_indicator,
-    in_period,
     sex_levels,
     summarise_share,
     tabulate,
+)
+from imdi_analysis.measures.durations import within_months
+from imdi_analysis.measures.periods import entry_window, period_bounds
+from imdi_analysis.measures.populations import (
+    entered_in,
+    leaver_spells,
+    target_group_entrants,
+    unique_spells,  # noqa: F401 (re-exported)
 )
 
 START_WITHIN_MONTHS = 3
@@ -36,36 +46,9 @@ def target_group_window(year: int, period: str) -> tuple[pd.Timestamp, pd.Timest
 
     ``year``: 1 October (year − 1) – 30 September (year), as in appendix table 9.
     ``H1``: 1 April (year − 1) – 31 March (year), so that everyone in the cohort has had three
-    full months before 30 June. Both windows end on the last day of the month three months
-    before the reference date.
+    full months before 30 June (:func:`imdi_analysis.measures.periods.entry_window`).
     """
-    ref = pd.Timestamp(reference_date(year, period))
-    end = (ref - pd.DateOffset(months=START_WITHIN_MONTHS)) + pd.offsets.MonthEnd(0)
-    start = (end + pd.Timedelta(days=1)) - pd.DateOffset(years=1)
-    return start, end
-
-
-def entrants_by_person(participants: pd.DataFrame) -> pd.DataFrame:
-    """One row per person: attributes of the earliest target-group entry and the first programme start.
-
-    Persons are grouped by integer codes of ``person_id`` (factorised once), which keeps this
-    fast on millions of spells.
-    """
-    person, _ids = pd.factorize(participants["person_id"])
-    keyed = participants.reset_index(drop=True).assign(_person=person)
-    earliest = keyed.groupby("_person", sort=False)["target_group_date"].idxmin()
-    persons = keyed.loc[earliest.to_numpy(), ["_person", "sex", "county", "right_code", "target_group_date"]]
-    first_start = keyed.groupby("_person", sort=False)["programme_start"].min()
-    return persons.assign(first_start=first_start.reindex(persons["_person"]).to_numpy()).drop(
-        columns="_person"
-    )
-
-
-def unique_spells(participants: pd.DataFrame) -> pd.DataFrame:
-    """Rows with a distinct (``person_id``, ``programme_start``): a spell seen in two extracts once."""
-    person, _ids = pd.factorize(participants["person_id"])
-    start = participants["programme_start"].to_numpy(dtype="datetime64[ns]").view("int64")
-    return participants[~pd.DataFrame({"p": person, "s": start}).duplicated().to_numpy()]
+    return entry_window(year, period, START_WITHIN_MONTHS)
 
 
 def sp04_intro_within_3_months(intro_participants: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
@@ -86,14 +69,12 @@ def sp04_intro_within_3_months(intro_participants: pd.DataFrame, year: int, peri
     Pass the extracts of ``year`` and ``year − 1`` concatenated (duplicates by key are dropped)
     so that persons who entered in the autumn of the year before are complete.
     """
-    spells = unique_spells(intro_participants)
-    persons = entrants_by_person(spells[spells["right_code"].isin(RIGHT_TO_PROGRAMME)])
-    start, end = target_group_window(year, period)
-    cohort = persons[(persons["target_group_date"] >= start) & (persons["target_group_date"] <= end)]
-    deadline = add_months(cohort["target_group_date"], START_WITHIN_MONTHS)
+    persons = target_group_entrants(intro_participants, RIGHT_TO_PROGRAMME)
+    cohort = entered_in(persons, *target_group_window(year, period))
+    started = within_months(cohort["target_group_date"], cohort["first_start"], START_WITHIN_MONTHS)
     population = pd.DataFrame(
         {
-            "success": (cohort["first_start"] <= deadline).fillna(False).to_numpy(dtype=bool),
+            "success": started.to_numpy(dtype=bool),
             "sex": sex_levels(cohort["sex"]),
             "county": county_levels(cohort["county"], reference_date(year, period)),
             "category": code_list_levels(cohort["right_code"], "intro_right_codes", RIGHT_TO_PROGRAMME),
@@ -106,7 +87,7 @@ def sp04_intro_within_3_months(intro_participants: pd.DataFrame, year: int, peri
 
 def ended_spells(intro_participants: pd.DataFrame, year: int, period: str) -> pd.DataFrame:
     """Spells whose ``programme_end`` falls in the period (one row per spell; one extract's key is unique)."""
-    return intro_participants[in_period(intro_participants["programme_end"], year, period)]
+    return leaver_spells(intro_participants, *period_bounds(year, period))
 
 
 def exit_population(ended: pd.DataFrame, success: pd.Series, year: int, period: str) -> pd.DataFrame:

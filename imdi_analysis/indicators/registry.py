@@ -217,10 +217,11 @@ def all_indicators() -> list[Indicator]:
             id="sp04_training_within_3_months",
             sp=4,
             goal=2,
-            title_nb="Start i opplæring i norsk innen tre måneder",
+            title_nb="Start i opplæring i norsk og samfunnskunnskap innen tre måneder",
             definition_nb=(
                 "Andel av personer med rett og plikt, eller plikt, til opplæring i norsk og samfunnskunnskap som "
-                f"{WINDOW_NB}, og som startet i opplæring i norsk innen tre måneder etter at de kom inn i personkretsen."
+                f"{WINDOW_NB}, og som startet i opplæring i norsk eller samfunnskunnskap innen tre måneder etter at de "
+                "kom inn i personkretsen (som vedleggstabell 6A og 6B). Hver person telles én gang."
             ),
             unit=UNIT_SHARE,
             sources=("norwegian_training",),
