@@ -294,12 +294,12 @@ def check_field_sizes(text: str, sep: str, path: Path, data: bytes | None = None
     with unlimited_csv_fields():
         header = [name.strip() for name in next(csv.reader([header_line(text)], delimiter=sep))]
         records = (fields for fields in split_records(text, sep) if not is_blank(fields))
-        next(records)
-        for row, fields in enumerate(records, start=1):
+        for row, fields in enumerate(records):  # row 0 is the header
             for i, value in enumerate(fields):
                 if len(value) > MAX_FIELD_CHARS:
-                    column = header[i] if i < len(header) else f"(field {i + 1}, beyond the header)"
-                    failures.append([str(path), column, CHECK_FIELD_SIZE, row, shorten(value)])
+                    column = shorten(header[i]) if i < len(header) else f"(field {i + 1}, beyond the header)"
+                    column = "(header)" if row == 0 else column
+                    failures.append([str(path), column, CHECK_FIELD_SIZE, row or None, shorten(value)])
     if not failures:
         return
     report = pd.DataFrame(failures, columns=REPORT_COLUMNS).astype({"row": "Int64"})
@@ -540,7 +540,7 @@ def format_report(report: pd.DataFrame) -> str:
     """One paragraph per (file, column, check): the count and the first failing rows and values."""
     lines = [f"Validation failed: {len(report)} problem(s)."]
     for (file, column, check), group in report.groupby(["file", "column", "check"], sort=False, dropna=False):
-        where = f"column {column!r}" if column else "table"
+        where = f"column {shorten(column)!r}" if column else "table"
         shown = group.head(MAX_VALUES_IN_MESSAGE)
         cells = ", ".join(
             (f"row {r}: {shorten(v)!r}" if not pd.isna(r) else repr(shorten(v)))

@@ -303,3 +303,11 @@ def test_a_10_mb_bad_value_is_shown_cut_to_60_characters_with_its_length(tmp_pat
     with pytest.raises(DataValidationError) as info:
         read_table(big, Example)
     assert "(10000000 characters)" in str(info.value) and len(str(info.value)) < 1000
+
+
+def test_a_header_name_over_128_kib_is_reported_as_the_header_and_cut(tmp_path: Path):
+    path = write(tmp_path, f"name,amount,{'c' * 200_000}\na,1,A\n")
+    with pytest.raises(DataValidationError) as info:
+        read_table(path, Example)
+    assert info.value.report[["column", "row"]].values.tolist() == [["(header)", pd.NA]]
+    assert "(200000 characters)" in str(info.value) and len(str(info.value)) < 1000
