@@ -53,7 +53,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from imdi_analysis.formatting import format_number
+from imdi_analysis.formatting import format_money
 
 OVERSPEND = "overspend"
 UNDERSPEND = "underspend"
@@ -164,10 +164,12 @@ def percent_of(amount: int, percent: int) -> int:
 
 
 def format_amount(nok: int) -> str:
-    """An amount for rule notes: '15,13 mill. kr' from 1 mill. kr up, else whole kroner ('17 511 kr')."""
-    if abs(int(nok)) >= MILLION:
-        return f"{format_number(int(nok) / MILLION, 2)} mill. kr"
-    return f"{format_number(int(nok))} kr"
+    """An amount for rule notes: '15,13 mill. kr' from 1 mill. kr up, else whole kroner ('17 511 kr').
+
+    :func:`imdi_analysis.formatting.format_money` (integer arithmetic, half up), so the notes
+    and the budget tables print the same amount the same way.
+    """
+    return format_money(nok)
 
 
 # --- one function per rule: each returns the rule's row for one post ---------------------------

@@ -48,7 +48,14 @@ from imdi_analysis.budget.rules import (
     governing_rules,
 )
 from imdi_analysis.errors import ConfigError, DataNotFoundError
-from imdi_analysis.formatting import format_date, format_number, format_percent
+from imdi_analysis.formatting import (
+    format_date,
+    format_kroner,
+    format_mill_kr,
+    format_number,
+    format_percent,
+    is_missing,
+)
 from imdi_analysis.letter.budget import imdi_amount, load_budget
 
 MILLION = 1_000_000
@@ -379,20 +386,14 @@ def actual_notes(frame: pd.DataFrame, table: pd.DataFrame, month: int) -> list[s
 def format_mill(nok) -> str:
     """NOK in mill. kr with two decimals, rounded half up in integer arithmetic; '..' when missing.
 
-    ``15_125_000 -> '15,13'`` (dividing first would give the float 15.125, printed '15,12').
+    ``15_125_000 -> '15,13'`` (:func:`imdi_analysis.formatting.format_mill_kr`).
     """
-    if nok is None or pd.isna(nok):
-        return ".."
-    unit = MILLION // 10**AMOUNT_DECIMALS
-    hundredths = (abs(int(nok)) + unit // 2) // unit
-    return format_number(
-        (hundredths if int(nok) >= 0 else -hundredths) / 10**AMOUNT_DECIMALS, AMOUNT_DECIMALS
-    )
+    return format_mill_kr(nok, AMOUNT_DECIMALS)
 
 
 def format_limit(nok) -> str:
     """A rule's limit in whole kroner ('15 125 000'); 'ingen fast grense' when it has none."""
-    return "ingen fast grense" if nok is None or pd.isna(nok) else format_number(int(nok))
+    return "ingen fast grense" if is_missing(nok) else format_kroner(nok)
 
 
 def post_code(chapter: int, post: int) -> str:
