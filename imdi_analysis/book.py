@@ -6,6 +6,10 @@ succeeded, so a failed run leaves the last good book in place.
 
 from __future__ import annotations
 
+import base64
+import csv
+import html
+import io
 import json
 import os
 import re
@@ -13,14 +17,15 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import yaml
 
-from imdi_analysis.config import BOOK_DIR, PERIOD_LABELS
-from imdi_analysis.errors import PipelineError
+from imdi_analysis.config import BOOK_DIR, PERIOD_LABELS, REPO_DATA_DIR, REPO_ROOT
+from imdi_analysis.errors import ImdiError, PipelineError
 from imdi_analysis.manifest import manifest_markdown, write_manifest
 from imdi_analysis.runs import NotebookRun
 
@@ -36,7 +41,34 @@ SYNTHETIC_NOTICE = (
     "metodene og har realistiske størrelser, men beskriver ingen virkelige personer. Budsjettall og "
     "tekst fra tildelingsbrevet er ekte.\n:::"
 )
+SYNTHETIC_ACCOUNTS_NOTICE = (
+    ":::{admonition} Syntetiske regnskapstall\n:class: warning\n"
+    "Regnskapstallene på denne siden er **syntetiske**: de er laget av pakkens generator for å vise "
+    "metodene. Budsjettall og tekst fra tildelingsbrevet er ekte.\n:::"
+)
 BUILD_LOG = "jupyter-book.log"
+BOOK_ASSET_DIRS = ("_static", "_ext", "_locales")  # theme overrides copied beside _config.yml
+FIGURES_DIR = Path("figures")  # charts written as files under the book's root, not base64 in pages
+DATA_IMAGE = re.compile(r'src="data:image/(png|jpeg|svg\+xml);base64,([A-Za-z0-9+/=\s]+)"')
+IMAGE_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "svg+xml": ".svg"}
+PRUNED_BUILD_FILES = ("_static/**/*.map", "_static/vendor/**/*.ttf")  # source maps; fonts also in woff2
+PRUNED_BUILD_DIRS = ("_static/locales",)  # the theme's compiled catalogs, copied as static files
+PNG_COLOURS = 256  # charts have few colours: a palette PNG is a third of the size and looks the same
+APPENDIX_NOTEBOOK = "appendix"
+APPENDIX_PAGES = "vedlegg"  # <year>/<period>/vedlegg/<key>.md, one page per table
+TABLE_FRAGMENTS = "_tabeller"  # the tables' HTML, included by the table pages (not a page)
+SIDECAR_FORMAT = "imdi-appendix-table"
+APPENDIX_GROUPS = {
+    # builder module -> (page name, heading, goal of the letter the tables report on). The letter's
+    # Vedlegg 3 lists the tables without goals; they group by the register they are built from.
+    "training": ("opplaering", "Opplæring i norsk og samfunnskunnskap", 2),
+    "intro": ("introduksjonsprogrammet", "Introduksjonsprogrammet", 2),
+    "county_governor": ("statsforvalteren", "Statsforvalterens klagebehandling og tilsyn", 2),
+    "advisers": ("radgivere", "Minoritets- og integreringsrådgivere", 3),
+    "settlement": ("bosetting", "Bosetting", 4),
+    "interpreters": ("tolking", "Tolker og tolking", 5),
+}
+OTHER_GROUP = ("andre", "Andre tabeller", None)
 
 
 def assemble_source(
@@ -45,45 +77,72 @@ def assemble_source(
     executed: dict[str, Path],
     manifest: dict[str, Any],
     downloads: Iterable[tuple[Path, Path]],
+    previous_release: Path | None = None,
 ) -> Path:
-    """Write the book's source tree into ``staging/src`` and return it."""
+    """Write the book's source tree into ``staging/src`` and return it.
+
+    ``downloads`` are the appendix step's published files (source, path under the book's root);
+    every appendix table among them gets its own page. ``previous_release`` is the root of the
+    book published before (default: ``html`` beside the staging folder); cells whose value
+    changed since then are marked as revised.
+    """
     src = staging / "src"
     if src.exists():
         shutil.rmtree(src)
     (src / "_extra").mkdir(parents=True)
     shutil.copy2(BOOK_DIR / "_config.yml", src / "_config.yml")
+    for folder in BOOK_ASSET_DIRS:
+        if (BOOK_DIR / folder).is_dir():
+            shutil.copytree(BOOK_DIR / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
     for name, _title in STATIC_PAGES:
         shutil.copy2(STATIC_PAGES_DIR / f"{name}.md", src / f"{name}.md")
-    synthetic = bool(manifest.get("synthetic"))
-    for run in runs:
-        target = src / run.relpath
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_published_notebook(executed[run.name], target, run, manifest, synthetic)
+    downloads = list(downloads)
     for source, relative_target in downloads:
         target = src / "_extra" / relative_target
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
+    previous = staging.parent / "html" if previous_release is None else previous_release
+    appendix = published_appendix(downloads, src, previous)
+    for run in runs:
+        target = src / run.relpath
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_published_notebook(executed[run.name], target, run, manifest, appendix.get(run_key(run)))
+    write_appendix_pages(src, appendix)
     write_manifest(manifest, src / "_extra" / "manifest.json")
-    (src / "om-kjoringen.md").write_text(manifest_markdown(manifest), encoding="utf-8")
+    (src / "om-kjoringen.md").write_text(manifest_markdown(readable_manifest(manifest)), encoding="utf-8")
     titles = {run.name: page_title(executed[run.name], run.title) for run in runs}
     write_period_pages(src, runs, titles)
     (src / "index.md").write_text(front_page(runs, manifest, titles), encoding="utf-8")
     (src / "_toc.yml").write_text(
-        yaml.safe_dump(table_of_contents(runs), allow_unicode=True, sort_keys=False), encoding="utf-8"
+        yaml.safe_dump(table_of_contents(runs, appendix), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
     )
     return src
 
 
+def run_key(run: NotebookRun) -> tuple[int, str] | None:
+    """``(year, period)`` of an appendix notebook run, else None."""
+    if run.entry.notebook == APPENDIX_NOTEBOOK and run.year is not None and run.period is not None:
+        return (run.year, run.period)
+    return None
+
+
 def write_published_notebook(
-    source: Path, target: Path, run: NotebookRun, manifest: dict[str, Any], synthetic: bool
+    source: Path,
+    target: Path,
+    run: NotebookRun,
+    manifest: dict[str, Any],
+    appendix: list[PublishedTable] | None = None,
 ) -> None:
-    """Copy an executed notebook into the book, with a synthetic-data notice and a provenance footer."""
+    """Copy an executed notebook into the book: a synthetic-data notice where the page shows
+    synthetic data, charts as files beside the page, the appendix's table list, a provenance footer."""
     nb = nbformat.read(source, as_version=4)
     for cell in nb.cells:  # readers see results; the parameters stay in the downloadable notebook
         tags = cell.metadata.get("tags", [])
         if "parameters" in tags or "injected-parameters" in tags:
             cell.metadata["tags"] = [*tags, "remove-cell"]
-    if synthetic:
+    notice = synthetic_notice(run, manifest)
+    if notice:
         first_heading = next(
             (
                 i
@@ -92,29 +151,477 @@ def write_published_notebook(
             ),
             -1,
         )
-        nb.cells.insert(first_heading + 1, nbformat.v4.new_markdown_cell(SYNTHETIC_NOTICE))
+        nb.cells.insert(first_heading + 1, nbformat.v4.new_markdown_cell(notice))
+    if appendix is not None:
+        nb.cells.append(nbformat.v4.new_markdown_cell(appendix_contents_markdown(appendix)))
+    src_root = target.parents[len(run.relpath.parts) - 1]
+    write_figures(nb, src_root, run.relpath)
     nb.cells.append(nbformat.v4.new_markdown_cell(provenance_footer(run, manifest)))
     nbformat.write(nb, target)
+
+
+def synthetic_notice(run: NotebookRun, manifest: dict[str, Any]) -> str | None:
+    """The notice for a page that shows synthetic data: register extracts or accounts; None for pages
+    that only show the (real) letter."""
+    if not manifest.get("synthetic"):
+        return None
+    if any(pattern.startswith("registers/") for pattern in run.reads):
+        return SYNTHETIC_NOTICE
+    if any("synthetic/" in pattern for pattern in run.reads):
+        return SYNTHETIC_ACCOUNTS_NOTICE
+    return None
+
+
+def write_figures(nb: nbformat.NotebookNode, src: Path, relpath: Path) -> int:
+    """Move images embedded in a notebook's outputs into files under ``_extra/figures``.
+
+    An ``<img src="data:...;base64,...">`` in an HTML output becomes a file that the page links to
+    (the page and the downloadable notebook stay small); an image bundle that also has HTML keeps
+    only the HTML, which is what the book shows. Returns the number of images written.
+    """
+    folder = FIGURES_DIR / relpath.with_suffix("")
+    up = "../" * (len(relpath.parts) - 1)
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data")
+            if not data or "text/html" not in data:
+                continue
+            for mime in [m for m in data if m.startswith("image/")]:
+                del data[mime]
+                output.get("metadata", {}).pop(mime, None)
+            html_text = "".join(data["text/html"])
+
+            def replace(match: re.Match, html_text: str = html_text) -> str:
+                nonlocal count
+                count += 1
+                name = f"figur-{count}{IMAGE_SUFFIXES[match.group(1)]}"
+                path = src / "_extra" / folder / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_image(path, base64.b64decode(re.sub(r"\s", "", match.group(2))))
+                return f'src="{up}{(folder / name).as_posix()}" loading="lazy"'
+
+            data["text/html"] = DATA_IMAGE.sub(replace, html_text)
+    return count
+
+
+def write_image(path: Path, data: bytes) -> None:
+    """Write an image; a PNG is reduced to a palette of :data:`PNG_COLOURS` colours and optimised."""
+    if path.suffix == ".png":
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as image:
+            palette = image.convert("RGB").quantize(PNG_COLOURS, method=Image.Quantize.MEDIANCUT)
+            buffer = io.BytesIO()
+            palette.save(buffer, format="PNG", optimize=True)
+        if buffer.tell() < len(data):
+            data = buffer.getvalue()
+    path.write_bytes(data)
+
+
+def display_value(value: Any) -> str:
+    """A parameter as readers should see it: paths relative to the data folder, no Python reprs."""
+    if value is None or value == "":
+        return "standard"
+    if isinstance(value, list | tuple):
+        return ", ".join(display_value(v) for v in value)
+    text = str(value)
+    if text.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", text):
+        return display_path(Path(text))
+    return text
+
+
+def display_path(path: Path) -> str:
+    """``data/synthetic/registers`` for a folder of the project; ``…/<name>`` for a folder elsewhere."""
+    for root in (REPO_DATA_DIR, REPO_ROOT):
+        try:
+            relative = path.resolve().relative_to(root.resolve())
+        except ValueError:
+            continue
+        return (Path(root.name) / relative).as_posix() if root == REPO_DATA_DIR else relative.as_posix()
+    return f"…/{path.name}"
+
+
+def readable_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the manifest for the run page: parameters without absolute paths or ``None``."""
+    readable = dict(manifest)
+    readable["parameters"] = {k: display_value(v) for k, v in manifest.get("parameters", {}).items()}
+    readable["notebooks"] = {
+        name: {**info, "parameters": {k: display_value(v) for k, v in info.get("parameters", {}).items()}}
+        for name, info in manifest.get("notebooks", {}).items()
+    }
+    return readable
 
 
 def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
     """Norwegian provenance block ending every page: inputs, commit, version, parameters."""
     inputs = manifest.get("notebooks", {}).get(run.name, {}).get("inputs", {})
-    params = ", ".join(f"`{k} = {v!r}`" for k, v in run.parameters.items()) or "ingen"
+    params = ", ".join(f"`{k} = {display_value(v)}`" for k, v in run.parameters.items()) or "ingen"
     rows = "\n".join(
-        f"<tr><td><code>{name}</code></td><td><code>{digest}</code></td></tr>"
+        f"<tr><td><code>{html_escape(name)}</code></td><td><code>{digest}</code></td></tr>"
         for name, digest in sorted(inputs.items())
     )
+    commit = manifest.get("git_commit") or "ukjent"
     return (
         "---\n\n"
         "**Sporbarhet.** "
-        f"Parametere: {params}. Pakkeversjon {manifest.get('version')}, "
-        f"commit `{manifest.get('git_commit')}`, bygget {manifest.get('created_utc')} (UTC). "
+        f"Parametere: {params}. Pakkeversjon {manifest.get('version') or 'ukjent'}, "
+        f"commit `{commit}`, bygget {manifest.get('created_utc') or 'ukjent tid'} (UTC). "
         f"{'Registerdata: syntetiske. ' if manifest.get('synthetic') else ''}"
         "Se også {doc}`Om kjøringen </om-kjoringen>`.\n\n"
         f"<details><summary>Inndata for denne siden ({len(inputs)} filer, SHA-256)</summary>\n\n"
         f"<table><tr><th>Fil</th><th>SHA-256</th></tr>{rows}</table>\n\n</details>\n"
     )
+
+
+def html_escape(text: str) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass
+class PublishedTable:
+    """An appendix table as the appendix step published it, read back for its page in the book.
+
+    ``files`` maps a kind (``csv``, ``xlsx``, ``jsonstat``) to the file's path under the book's
+    root; ``revisions`` lists the cells changed since the previous release.
+    """
+
+    key: str
+    table: Any  # AppendixTable, read back from the CSV and its sidecar
+    meta: dict[str, Any]
+    group: tuple[str, str, int | None]
+    files: dict[str, Path] = field(default_factory=dict)
+    revisions: list[Revision] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A published cell whose value or symbol changed since the previous release."""
+
+    key: str
+    categories: tuple[str, ...]
+    measure: str
+    old: str
+    new: str
+
+
+def published_appendix(
+    downloads: list[tuple[Path, Path]], src: Path, previous: Path | None
+) -> dict[tuple[int, str], list[PublishedTable]]:
+    """The published appendix tables among ``downloads``, per report, in the letter's order.
+
+    Reads each table back from its CSV and sidecar (what the reader downloads is what the page
+    shows), writes its JSON-stat2 file beside the CSV and compares it with the previous release.
+    """
+    from imdi_analysis.appendix.registry import BUILDERS
+    from imdi_analysis.letter.appendix_spec import tables_due
+
+    found: dict[tuple[int, str], list[PublishedTable]] = {}
+    targets = {source: target for source, target in downloads}
+    for source, target in downloads:
+        meta = read_sidecar(source)
+        if meta is None:
+            continue
+        csv_source = source.with_name(str(meta["csv"]))
+        if csv_source not in targets:
+            continue
+        report = (int(meta["year"]), str(meta["period"]))
+        key = str(meta["key"])
+        module = BUILDERS[key].__module__.rsplit(".", 1)[-1] if key in BUILDERS else ""
+        table = table_from_published(csv_source, meta)
+        files = {"csv": targets[csv_source]}
+        workbook = [t for s, t in downloads if s.parent == source.parent and s.suffix == ".xlsx"]
+        if workbook:
+            files["xlsx"] = workbook[0]
+        jsonstat = write_jsonstat_download(table, src / "_extra", target.with_name(f"{key}.jsonstat.json"))
+        if jsonstat is not None:
+            files["jsonstat"] = jsonstat
+        published = PublishedTable(key, table, meta, APPENDIX_GROUPS.get(module, OTHER_GROUP), files)
+        if previous is not None:
+            published.revisions = revisions(table, previous / targets[csv_source])
+        found.setdefault(report, []).append(published)
+    for (year, period), tables in found.items():
+        order = {k: i for i, k in enumerate(tables_due(year, period)["table_key"])}
+        tables.sort(key=lambda t: (order.get(t.key, len(order)), t.key))
+    return found
+
+
+def read_sidecar(path: Path) -> dict[str, Any] | None:
+    """The metadata of a published appendix table, or None for any other file."""
+    if path.suffix != ".json" or path.name.endswith(".jsonstat.json"):
+        return None
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(meta, dict) or meta.get("format") != SIDECAR_FORMAT:
+        return None
+    return meta
+
+
+def table_from_published(csv_path: Path, meta: dict[str, Any]) -> Any:
+    """The table read back from its published CSV, with the sidecar's notes and flags."""
+    from imdi_analysis.audit import table_from_csv
+
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    try:
+        table = table_from_csv(rows, meta)
+    except (KeyError, ValueError, TypeError) as exc:
+        raise PipelineError(
+            f"The published table {csv_path} does not match its sidecar {meta.get('key')}.json: {exc}. "
+            "Run the appendix step again (imdi run --force)."
+        ) from None
+    table.threshold = int(meta["threshold"])
+    table.notes = [str(n) for n in meta.get("notes", [])]
+    table.preliminary = bool(meta.get("preliminary"))
+    table.synthetic = bool(meta.get("synthetic"))
+    table.supported = bool(meta.get("supported", True))
+    table.sources = [str(s) for s in meta.get("sources", [])]
+    return table
+
+
+def write_jsonstat_download(table: Any, extra: Path, relative: Path) -> Path | None:
+    """Write the table as JSON-stat2 under the book's root; None while the writer is not installed."""
+    try:
+        from imdi_analysis.publish_jsonstat import write_jsonstat
+    except ImportError:
+        return None
+    path = extra / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_jsonstat(table, path)
+    return relative
+
+
+def cell_records(csv_path: Path) -> dict[tuple[tuple[str, ...], str], tuple[str, str]]:
+    """``{(categories, measure label): (value, symbol)}`` of a published tidy CSV."""
+    rows = list(csv.reader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
+    return {(tuple(r[:-3]), r[-3]): (r[-2], r[-1]) for r in rows[1:] if len(r) >= 3}
+
+
+def revisions(table: Any, previous_csv: Path) -> list[Revision]:
+    """Cells of ``table`` whose published value or symbol differs from the previous release's CSV."""
+    from imdi_analysis.publish import Cell, display_text
+    from imdi_analysis.tables import MEASURE_LABELS
+
+    if not previous_csv.is_file():
+        return []
+    try:
+        old = cell_records(previous_csv)
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []
+    found = []
+    for record in table.data.to_dict("records"):
+        categories = tuple(str(record[d]) for d in table.dims)
+        measure = str(record["measure"])
+        before = old.get((categories, MEASURE_LABELS[measure]))
+        now = (record["shown_text"], str(record["status"]))
+        if before is None or before == now:
+            continue
+
+        def shown(value: str, symbol: str, code: str = measure) -> str:
+            return display_text(Cell(float(value) if value else float("nan"), symbol, code))
+
+        found.append(Revision(table.key, categories, measure, shown(*before), shown(*now)))
+    return found
+
+
+def appendix_href(key: str) -> str:
+    """Link from the appendix notebook's page to a table page."""
+    return f"{APPENDIX_PAGES}/{key}.md"
+
+
+def appendix_groups(
+    tables: list[PublishedTable],
+) -> list[tuple[tuple[str, str, int | None], list[PublishedTable]]]:
+    """Tables by group, groups in the order of their first table."""
+    groups: dict[str, tuple[tuple[str, str, int | None], list[PublishedTable]]] = {}
+    for table in tables:
+        groups.setdefault(table.group[0], (table.group, []))[1].append(table)
+    return list(groups.values())
+
+
+def appendix_contents_markdown(tables: list[PublishedTable]) -> str:
+    """The list of tables closing the appendix notebook's page: one link per table, by group."""
+    from imdi_analysis.publish import markdown_text
+
+    lines = [
+        "## Tabellene",
+        "",
+        "Hver tabell har sin egen side med tabellen, merknadene og nedlastinger.",
+        "",
+    ]
+    for (slug, heading, goal), members in appendix_groups(tables):
+        goal_text = f" (mål {goal})" if goal else ""
+        lines += [f"### [{markdown_text(heading)}]({APPENDIX_PAGES}/{slug}.md){goal_text}", ""]
+        lines += [
+            f"- [Tabell {t.key}]({appendix_href(t.key)}): {markdown_text(t.table.title)}" for t in members
+        ]
+        lines.append("")
+    lines += [f"Se også [endrede tall siden forrige publisering]({APPENDIX_PAGES}/revisjoner.md).", ""]
+    return "\n".join(lines)
+
+
+def write_appendix_pages(src: Path, appendix: dict[tuple[int, str], list[PublishedTable]]) -> None:
+    """One page per table, one page per group and a page of revisions, per report."""
+    for (year, period), tables in appendix.items():
+        folder = src / str(year) / period / APPENDIX_PAGES
+        folder.mkdir(parents=True, exist_ok=True)
+        goals = goal_titles(year)
+        for (slug, heading, goal), members in appendix_groups(tables):
+            (folder / f"{slug}.md").write_text(group_page(heading, goal, goals, members), encoding="utf-8")
+            for table in members:
+                page = table_page(table, year, period, heading, slug)
+                (folder / f"{table.key}.md").write_text(page, encoding="utf-8")
+                fragment = folder / TABLE_FRAGMENTS / f"{table.key}.html"
+                fragment.parent.mkdir(exist_ok=True)
+                fragment.write_text(table_fragment(table), encoding="utf-8")
+        (folder / "revisjoner.md").write_text(revisions_page(year, period, tables), encoding="utf-8")
+
+
+def goal_titles(year: int) -> dict[int, str]:
+    """Goal number -> title, from the year's letter (empty when the letter has no goals file)."""
+    try:
+        from imdi_analysis.letter.goals import load_goals
+
+        return {int(g): str(t) for g, t in load_goals(year)[["goal", "title"]].itertuples(index=False)}
+    except ImdiError:  # no goals file for the year: the group page names the goal by number only
+        return {}
+
+
+def group_page(heading: str, goal: int | None, goals: dict[int, str], members: list[PublishedTable]) -> str:
+    from imdi_analysis.publish import markdown_text
+
+    lines = [f"# {markdown_text(heading)}", ""]
+    if goal:
+        title = goals.get(goal)
+        lines += [f"Tabellene hører til mål {goal}" + (f": *{markdown_text(title)}*." if title else "."), ""]
+    lines += [f"- [Tabell {t.key}]({t.key}.md): {markdown_text(t.table.title)}" for t in members]
+    return "\n".join(lines) + "\n"
+
+
+def download_links(table: PublishedTable, depth: int) -> str:
+    """The "Last ned" line of a table page: CSV, JSON-stat2 and the report's workbook."""
+    up = "../" * depth
+    labels = {"csv": "CSV", "jsonstat": "JSON-stat2", "xlsx": "Excel (alle tabellene i rapporten)"}
+    links = [
+        f'<a href="{up}{html_escape(table.files[kind].as_posix())}" download>{labels[kind]}</a>'
+        for kind in ("csv", "jsonstat", "xlsx")
+        if kind in table.files
+    ]
+    return '<p class="imdi-downloads">Last ned: ' + " · ".join(links) + "</p>"
+
+
+def table_fragment(table: PublishedTable) -> str:
+    """The HTML of a table page's table, in its scroll box, with revised cells marked."""
+    from imdi_analysis.publish import publishable_threshold, render_html
+
+    t = table.table
+    rendered = render_html(t, publishable_threshold(t), footer=False)
+    return f'<div class="imdi-scroll">\n{mark_revised(rendered, t, table.revisions)}\n</div>\n'
+
+
+def table_page(table: PublishedTable, year: int, period: str, heading: str, slug: str) -> str:
+    """The markdown page of one appendix table; the table itself is included from
+    :data:`TABLE_FRAGMENTS` so that the page's downloadable source stays small."""
+    from imdi_analysis.publish import (
+        PRELIMINARY_NOTICE,
+        legend_lines,
+        markdown_text,
+        notices,
+        publishable_threshold,
+        report_text,
+    )
+
+    t = table.table
+    threshold = publishable_threshold(t)  # refuses a table that is not safe to publish
+    lines = [f"# Tabell {markdown_text(t.key)}. {markdown_text(t.title)}", ""]
+    if t.synthetic:
+        lines += [SYNTHETIC_NOTICE, ""]
+    lines += [
+        f"{report_text(year, period)}. Tema: [{markdown_text(heading)}]({slug}.md). "
+        f"[Alle tabellene i statistikkvedlegget](../appendix.ipynb).",
+        "",
+        download_links(table, depth=3),
+        "",
+        "```{raw} html",
+        f":file: {TABLE_FRAGMENTS}/{t.key}.html",
+        "```",
+        "",
+        "## Definisjon og merknader",
+        "",
+    ]
+    for notice in notices(t) or ["Ingen merknader."]:
+        lines += [f"*{markdown_text(notice)}*" if notice == PRELIMINARY_NOTICE else markdown_text(notice), ""]
+    for item in legend_lines(t, threshold, code="`{}`"):
+        lines += [item, ""]
+    if table.revisions:
+        lines += [
+            f"Tall merket med r er endret siden forrige publisering ({len(table.revisions)} celler); "
+            "se [endrede tall](revisjoner.md).",
+            "",
+        ]
+    sources = ", ".join(t.sources)
+    if sources:
+        lines += [f"Kilde: registeruttrekk ({markdown_text(sources)}).", ""]
+    return "\n".join(lines)
+
+
+def mark_revised(table_html: str, table: Any, changed: list[Revision]) -> str:
+    """Add ``class="imdi-revised"`` to the data cells of ``changed`` in a rendered table."""
+    from imdi_analysis.publish import LAYOUT_DIM, wide_table
+
+    if not changed:
+        return table_html
+    wide = wide_table(table)
+    dims = list(table.dims)
+    rows = {key: i for i, (key, _cells) in enumerate(wide.rows)}
+    columns = {str(c.key): i for i, c in enumerate(wide.columns)}
+    targets: dict[int, set[int]] = {}
+    for revision in changed:
+        values = dict(zip(dims, revision.categories, strict=True))
+        if wide.layout == LAYOUT_DIM:
+            row = tuple(values[d] for d in wide.row_dims)
+            column = values[dims[-1]]
+        else:
+            row, column = tuple(values[d] for d in wide.row_dims), revision.measure
+        if row in rows and column in columns:
+            targets.setdefault(rows[row], set()).add(columns[column])
+    lines = table_html.split("\n")
+    body = lines.index("<tbody>") + 1
+    for row_index, cols in targets.items():
+        parts = lines[body + row_index].split("<td ")
+        for col in cols:
+            parts[col + 1] = 'class="imdi-revised" ' + parts[col + 1]
+        lines[body + row_index] = "<td ".join(parts)
+    return "\n".join(lines)
+
+
+def revisions_page(year: int, period: str, tables: list[PublishedTable]) -> str:
+    """The page listing every revised cell of a report: table, cell, old and new value."""
+    from imdi_analysis.publish import markdown_text, report_text
+    from imdi_analysis.tables import MEASURE_LABELS
+
+    changed = [r for t in tables for r in t.revisions]
+    lines = ["# Endrede tall", "", f"{report_text(year, period)}.", ""]
+    if not changed:
+        lines += [
+            "Ingen publiserte tall er endret siden forrige publisering av denne rapporten "
+            "(eller rapporten er ikke publisert før).",
+            "",
+        ]
+        return "\n".join(lines)
+    lines += [
+        f"{len(changed)} celler har fått ny verdi siden forrige publisering. I tabellene er de merket med r.",
+        "",
+        "| Tabell | Celle | Før | Nå |",
+        "|---|---|--:|--:|",
+    ]
+    for r in changed:
+        cell = " · ".join([*(c for c in r.categories if c), MEASURE_LABELS[r.measure]])
+        lines.append(
+            f"| [{r.key}]({r.key}.md) | {markdown_text(cell)} | {markdown_text(r.old)} | {markdown_text(r.new)} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 GLUE_ROLE = re.compile(r"\{glue(?::text)?\}`([^`]+)`")
@@ -179,8 +686,14 @@ def write_period_pages(src: Path, runs: list[NotebookRun], titles: dict[str, str
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def table_of_contents(runs: list[NotebookRun]) -> dict[str, Any]:
-    """``_toc.yml``: a part per year (its chapters and period sections), then cross-year and about pages."""
+def table_of_contents(
+    runs: list[NotebookRun], appendix: dict[tuple[int, str], list[PublishedTable]] | None = None
+) -> dict[str, Any]:
+    """``_toc.yml``: a part per year (its chapters and period sections), then cross-year and about pages.
+
+    An appendix chapter has its groups as sections and each group its tables.
+    """
+    appendix = appendix or {}
     years, by_period = sections(runs)
     parts: list[dict[str, Any]] = []
     for year in years:
@@ -190,7 +703,7 @@ def table_of_contents(runs: list[NotebookRun]) -> dict[str, Any]:
                 chapters.append(
                     {
                         "file": f"{year}/{period}/index",
-                        "sections": [{"file": _stem(r.relpath)} for r in by_period[(year, period)]],
+                        "sections": [toc_entry(r, appendix) for r in by_period[(year, period)]],
                     }
                 )
         parts.append({"caption": str(year), "chapters": chapters})
@@ -200,6 +713,19 @@ def table_of_contents(runs: list[NotebookRun]) -> dict[str, Any]:
     about = [{"file": name} for name, _ in STATIC_PAGES] + [{"file": "om-kjoringen"}]
     parts.append({"caption": "Om boka", "chapters": about})
     return {"format": "jb-book", "root": "index", "parts": parts}
+
+
+def toc_entry(run: NotebookRun, appendix: dict[tuple[int, str], list[PublishedTable]]) -> dict[str, Any]:
+    """A run's entry in the table of contents; the appendix with its group and table pages."""
+    entry: dict[str, Any] = {"file": _stem(run.relpath)}
+    tables = appendix.get(run_key(run)) if run_key(run) else None
+    if tables:
+        folder = f"{run.year}/{run.period}/{APPENDIX_PAGES}"
+        entry["sections"] = [
+            {"file": f"{folder}/{slug}", "sections": [{"file": f"{folder}/{t.key}"} for t in members]}
+            for (slug, _heading, _goal), members in appendix_groups(tables)
+        ] + [{"file": f"{folder}/revisjoner"}]
+    return entry
 
 
 def _stem(path: Path) -> str:
@@ -292,7 +818,18 @@ def build_html(src: Path, staging: Path) -> Path:
             f"The Jupyter Book build failed (exit {result.returncode}); the previous book is unchanged. "
             f"Log: {staging / BUILD_LOG}\n{tail}"
         )
+    prune_build(html)
     return html
+
+
+def prune_build(html: Path) -> None:
+    """Remove files of the theme that readers never load (source maps, font fallbacks, catalogs)."""
+    for pattern in PRUNED_BUILD_FILES:
+        for path in html.glob(pattern):
+            if path.suffix != ".ttf" or path.with_suffix(".woff2").is_file():
+                path.unlink()
+    for folder in PRUNED_BUILD_DIRS:
+        shutil.rmtree(html / folder, ignore_errors=True)
 
 
 def swap_into_place(new_html: Path, target: Path) -> None:

@@ -110,6 +110,7 @@ def run(
 def book_key(notebook_keys: dict[str, str]) -> str:
     """Hash of everything the book is built from: notebook cache keys, static pages, config, code."""
     static = [BOOK_DIR / "_config.yml", *sorted((BOOK_DIR / "pages").glob("*.md"))]
+    static += sorted(p for d in book.BOOK_ASSET_DIRS for p in (BOOK_DIR / d).rglob("*") if p.is_file())
     payload = {"notebooks": notebook_keys, "static": hash_files(static), "code": code_fingerprint()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

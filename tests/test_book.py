@@ -1,0 +1,204 @@
+"""The book's assembly: one page per appendix table, revisions, charts as files, readable traceability.
+
+Inputs are written by hand here (a published CSV with its sidecar, a notebook with an embedded
+chart), not by the generator or the publishing code.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from imdi_analysis import book
+from imdi_analysis.config import REPO_ROOT
+from imdi_analysis.runs import NotebookRun, RunEntry
+
+# Table 6A of 2022, by hand: year × sex, counts, threshold 5. The 2021 women count (3) is
+# suppressed, and so is the 2021 men count (12), which "I alt" (15) would give away.
+CSV_6A = (
+    "År,Kjønn,Måltall,Verdi,Symbol\n"
+    "2021,Menn,Antall,,:\n"
+    "2021,Kvinner,Antall,,:\n"
+    "2021,I alt,Antall,15,\n"
+    "2022,Menn,Antall,1204,\n"
+    "2022,Kvinner,Antall,0,-\n"
+    "2022,I alt,Antall,1204,\n"
+)
+SIDECAR_6A = {
+    "format": "imdi-appendix-table",
+    "format_version": 1,
+    "key": "6A",
+    "title": "Personer som har gjennomført kompetansekartlegging <i>etter</i> 1. januar. Tidsserie.",
+    "year": 2022,
+    "period": "year",
+    "threshold": 5,
+    "csv": "6A.csv",
+    "columns": ["År", "Kjønn", "Måltall", "Verdi", "Symbol"],
+    "dims": [{"name": "year", "header": "År"}, {"name": "sex", "header": "Kjønn"}],
+    "total_label": "I alt",
+    "measures": [{"code": "count", "label": "Antall", "decimals": 0}],
+    "preliminary": False,
+    "synthetic": True,
+    "supported": True,
+    "notes": ["Definisjon: personer med kartlegging registrert i NIR i året."],
+    "sources": ["competence_mapping"],
+}
+
+
+def write_published(
+    folder: Path, csv_text: str = CSV_6A, meta: dict | None = None
+) -> list[tuple[Path, Path]]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "6A.csv").write_text(csv_text, encoding="utf-8")
+    (folder / "6A.json").write_text(json.dumps(meta or SIDECAR_6A, ensure_ascii=False), encoding="utf-8")
+    (folder / "vedlegg3_2022_year.xlsx").write_bytes(b"PK fake workbook")
+    target = Path("downloads/2022/year")
+    return [(folder / n, target / n) for n in ("6A.csv", "6A.json", "vedlegg3_2022_year.xlsx")]
+
+
+def make_run(notebook: str, reads: tuple[str, ...], year=2022, period="year", **parameters) -> NotebookRun:
+    entry = RunEntry(notebook=notebook, title=notebook, scope="year_period", part="", reads=reads)
+    return NotebookRun(entry, year, period, parameters, reads)
+
+
+def test_each_appendix_table_gets_a_page_with_its_title_notes_and_downloads(tmp_path):
+    downloads = write_published(tmp_path / "processed")
+    src = tmp_path / "src"
+    appendix = book.published_appendix(downloads, src, previous=None)
+    book.write_appendix_pages(src, appendix)
+
+    folder = src / "2022" / "year" / "vedlegg"
+    page = (folder / "6A.md").read_text(encoding="utf-8")
+    # the title is the letter's, with its markup escaped for markdown
+    assert page.startswith("# Tabell 6A. Personer som har gjennomført kompetansekartlegging \\<i\\>etter")
+    assert "Definisjon: personer med kartlegging registrert i NIR i året." in page
+    assert "Syntetiske data" in page  # register data on this page
+    # downloads sit three folders up, at the book's root
+    assert '<a href="../../../downloads/2022/year/6A.csv" download>CSV</a>' in page
+    assert '<a href="../../../downloads/2022/year/vedlegg3_2022_year.xlsx" download>' in page
+    assert "Tegnforklaring: `:` vises ikke" in page and "`-` null" in page
+    fragment = (folder / book.TABLE_FRAGMENTS / "6A.html").read_text(encoding="utf-8")
+    assert 'data-imdi-table="6A"' in fragment and fragment.startswith('<div class="imdi-scroll">')
+    assert "1\u00a0204" in fragment or "1 204" in fragment  # Norwegian number format
+    assert "<i>" not in fragment  # the title is escaped in the caption
+    group = (folder / "opplaering.md").read_text(encoding="utf-8")
+    assert "[Tabell 6A](6A.md)" in group and "mål 2" in group
+
+
+def test_the_table_of_contents_nests_groups_and_table_pages_under_the_appendix(tmp_path):
+    downloads = write_published(tmp_path / "processed")
+    appendix = book.published_appendix(downloads, tmp_path / "src", previous=None)
+    runs = [make_run("appendix", ("registers/*/*",))]
+    toc = book.table_of_contents(runs, appendix)
+    period = toc["parts"][0]["chapters"][0]
+    entry = period["sections"][0]
+    assert entry["file"] == "2022/year/appendix"
+    group = entry["sections"][0]
+    assert group == {"file": "2022/year/vedlegg/opplaering", "sections": [{"file": "2022/year/vedlegg/6A"}]}
+    assert entry["sections"][-1] == {"file": "2022/year/vedlegg/revisjoner"}
+
+
+def test_changed_cells_since_the_previous_release_are_marked_and_listed(tmp_path):
+    """The previous release said 1 198 men in 2022 and showed 2021 "I alt" as suppressed; now 1 204
+    and 15. Unchanged cells (the suppressed 2021 sexes, the nil) are not revisions."""
+    previous = tmp_path / "old_book"
+    old_csv = CSV_6A.replace("2022,Menn,Antall,1204,", "2022,Menn,Antall,1198,").replace(
+        "2021,I alt,Antall,15,", "2021,I alt,Antall,,:"
+    )
+    (previous / "downloads/2022/year").mkdir(parents=True)
+    (previous / "downloads/2022/year/6A.csv").write_text(old_csv, encoding="utf-8")
+    downloads = write_published(tmp_path / "processed")
+    src = tmp_path / "src"
+    appendix = book.published_appendix(downloads, src, previous=previous)
+    changed = appendix[(2022, "year")][0].revisions
+    assert [(r.categories, r.old, r.new) for r in changed] == [
+        (("2021", "I alt"), ":", "15"),
+        (("2022", "Menn"), "1\u00a0198", "1\u00a0204"),
+    ]
+    book.write_appendix_pages(src, appendix)
+    fragment = (src / "2022/year/vedlegg" / book.TABLE_FRAGMENTS / "6A.html").read_text(encoding="utf-8")
+    assert fragment.count('class="imdi-revised"') == 2
+    rows = [line for line in fragment.splitlines() if line.startswith("<tr><th")]
+    # dim layout: rows are years, columns the sexes (Menn, Kvinner, I alt)
+    assert 'class="imdi-revised"' in rows[0].split("<td ")[3]  # 2021, I alt
+    assert 'class="imdi-revised"' in rows[1].split("<td ")[1]  # 2022, Menn
+    listing = (src / "2022/year/vedlegg/revisjoner.md").read_text(encoding="utf-8")
+    assert "| [6A](6A.md) | 2022 · Menn · Antall | 1\u00a0198 | 1\u00a0204 |" in listing
+
+
+def test_no_previous_release_means_no_revisions(tmp_path):
+    downloads = write_published(tmp_path / "processed")
+    appendix = book.published_appendix(downloads, tmp_path / "src", previous=tmp_path / "missing")
+    assert appendix[(2022, "year")][0].revisions == []
+    page = book.revisions_page(2022, "year", appendix[(2022, "year")])
+    assert "Ingen publiserte tall er endret" in page
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    image = Image.new("RGB", (200, 100), "white")
+    for x in range(200):
+        image.putpixel((x, 50), (0, 91, 127))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_embedded_charts_become_files_beside_the_page(tmp_path):
+    data = base64.b64encode(png_bytes()).decode()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("chart")
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={
+                "text/html": f'<figure><img src="data:image/png;base64,{data}" alt="Linje"/></figure>',
+                "image/png": data,
+                "text/plain": "<Chart>",
+            },
+        )
+    ]
+    nb.cells.append(cell)
+    written = book.write_figures(nb, tmp_path, Path("2022/year/goal_1.ipynb"))
+    assert written == 1
+    output = nb.cells[0].outputs[0]["data"]
+    assert "image/png" not in output  # the page shows the HTML; no second copy in the notebook
+    assert "base64" not in output["text/html"]
+    assert 'src="../../figures/2022/year/goal_1/figur-1.png"' in output["text/html"]
+    assert 'alt="Linje"' in output["text/html"]
+    png = tmp_path / "_extra/figures/2022/year/goal_1/figur-1.png"
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_parameters_are_shown_relative_to_the_data_folder_without_python_reprs():
+    assert book.display_value(None) == "standard"
+    assert book.display_value("") == "standard"
+    assert (
+        book.display_value(str(REPO_ROOT / "data" / "synthetic" / "registers")) == "data/synthetic/registers"
+    )
+    assert book.display_value("/home/builder/tmp/e2e0/registers") == "…/registers"
+    assert book.display_value([2021, 2022]) == "2021, 2022"
+    run = make_run("goal_1", ("registers/*/x",), data_dir="/srv/build/registers", threshold=None, year=2022)
+    footer = book.provenance_footer(run, {"version": "1.0", "git_commit": None, "created_utc": None})
+    assert "/srv/build" not in footer and "None" not in footer and "'" not in footer
+    assert "`data_dir = …/registers`" in footer and "`threshold = standard`" in footer
+
+
+@pytest.mark.parametrize(
+    ("reads", "expected"),
+    [
+        (("letter/{year}/*",), None),
+        (("letter/2022/budget_posts.csv", "data/synthetic/accounts/*"), book.SYNTHETIC_ACCOUNTS_NOTICE),
+        (("letter/*/goals.csv", "registers/*/intro_*"), book.SYNTHETIC_NOTICE),
+    ],
+)
+def test_the_synthetic_banner_is_only_on_pages_showing_synthetic_data(reads, expected):
+    run = make_run("x", reads)
+    assert book.synthetic_notice(run, {"synthetic": True}) == expected
+    assert book.synthetic_notice(run, {"synthetic": False}) is None
