@@ -534,7 +534,7 @@ def table_page(table: PublishedTable, year: int, period: str, heading: str, slug
 
     t = table.table
     threshold = publishable_threshold(t)  # refuses a table that is not safe to publish
-    lines = [f"# Tabell {markdown_text(t.key)}. {markdown_text(t.title)}", ""]
+    lines = [f"# Tabell {markdown_text(t.key)}", "", f'<p class="imdi-lead">{html_escape(t.title)}</p>', ""]
     if t.synthetic:
         lines += [SYNTHETIC_NOTICE, ""]
     lines += [

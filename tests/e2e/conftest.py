@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ import pytest
 E2E_YEARS = [2021, 2022]
 E2E_SCALE = 0.03
 E2E_SEED = 7
+REUSE_ENV = "IMDI_E2E_REUSE"  # a folder holding registers/, build/html and processed/ of an earlier run
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuiltBook:
     from imdi_analysis.pipeline import run
     from imdi_analysis.synth import generate
 
+    reuse = os.environ.get(REUSE_ENV)
+    if reuse and os.environ.get("CI") != "true":  # for a developer looking at one book again; never in CI
+        root = Path(reuse)
+        return BuiltBook(root / "build" / "html", root / "registers", root / "processed", None)
     root = tmp_path_factory.mktemp("e2e")
     registers = root / "registers"
     generate(E2E_YEARS, seed=E2E_SEED, scale=E2E_SCALE, out_dir=registers)

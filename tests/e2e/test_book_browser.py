@@ -1,9 +1,18 @@
-"""The built book opened in headless Chromium: pages render, links and images resolve, tables are there."""
+"""The built book opened in headless Chromium: pages render, links and images resolve, tables are
+there, and every kind of page fits a laptop (1280 px) and a phone (390 px) in Norwegian.
+
+The page checks run in the browser: the test server adds :data:`CHECK_SCRIPT` to a page when
+asked (``?imdi-check``); after layout it measures every table and figure and writes what it
+found into ``<body data-imdi-check>``, which ``--dump-dom`` returns. Screenshots of each page
+and width go to ``book/_build/screenshots/`` for a person to look at.
+"""
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
+import re
 import socketserver
 import subprocess
 import tempfile
@@ -12,11 +21,90 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
 
+from imdi_analysis.config import BOOK_BUILD_DIR
+
 pytestmark = pytest.mark.slow
+SCREENSHOTS = BOOK_BUILD_DIR / "screenshots"
+WIDTHS = {"desktop": (1280, 900), "phone": (390, 844)}
+PAGE_KINDS = {  # one page of each kind, from the book of tests/e2e/conftest.py
+    "forside": "index.html",
+    "maal": "2022/year/goal_2.html",
+    "vedlegg": "2022/year/appendix.html",
+    "vedleggstabell": "2022/year/vedlegg/2A.html",
+    "budsjett": "2022/year/budget_status.html",
+    "tildeling": "2022/letter_budget.html",
+    "tidsserier": "timeseries.html",
+    "forutsetninger": "forutsetninger.html",
+}
+ENGLISH = [  # theme strings that must not show in a Norwegian book
+    "Contents",
+    "Skip to main content",
+    "Back to top",
+    "Print to PDF",
+    "Download this page",
+    "Download notebook file",
+    "Download source file",
+    "Fullscreen mode",
+    "On this page",
+    "Search",
+    "previous page",
+    "next page",
+    "Color mode",
+    "Toggle navigation",
+    "By",
+]
+CHECK_SCRIPT = """
+<script>
+window.addEventListener("load", function () { setTimeout(function () {
+  var english = __ENGLISH__;
+  var content = document.querySelector("article.bd-article") || document.body;
+  var view = document.documentElement.clientWidth;
+  var right = Math.min(view, content.getBoundingClientRect().right) + 1;
+  var problems = [];
+  function name(el) {
+    var c = el.closest("[data-imdi-table]") || el;
+    return el.tagName.toLowerCase() + (c.dataset && c.dataset.imdiTable ? " " + c.dataset.imdiTable : "") +
+      (el.getAttribute("alt") ? " '" + el.getAttribute("alt").slice(0, 40) + "'" : "");
+  }
+  function scroller(el) {
+    for (var a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      var ox = getComputedStyle(a).overflowX;
+      if (ox === "auto" || ox === "scroll") return a;
+    }
+    return null;
+  }
+  content.querySelectorAll("table, img, figure, svg").forEach(function (el) {
+    var box = el.getBoundingClientRect();
+    if (box.width === 0 || el.closest(".highlight, .bd-sidebar, header, nav")) return;
+    var s = scroller(el);
+    if (!s) {
+      if (box.right > right) problems.push(name(el) + " overflows the page by " + Math.round(box.right - right) + " px");
+      return;
+    }
+    var sbox = s.getBoundingClientRect();
+    if (sbox.right > right) problems.push(name(el) + ": its scroll box overflows the page");
+    var cue = s.classList.contains("imdi-overflowing") || s.offsetHeight - s.clientHeight > 0;
+    if (s.scrollWidth > s.clientWidth + 1 && !cue) problems.push(name(el) + " is cut off without a scroll cue");
+  });
+  if (document.documentElement.scrollWidth > view + 1) problems.push("the page scrolls sideways");
+  var shown = document.body.innerText;
+  var attrs = Array.prototype.map.call(document.querySelectorAll("[title], [aria-label], [placeholder]"), function (el) {
+    return [el.getAttribute("title"), el.getAttribute("aria-label"), el.getAttribute("placeholder")].join(" | ");
+  }).join(" | ");
+  var found = english.filter(function (w) {
+    var re = new RegExp("(^|[^A-Za-z\u00c0-\u017f])" + w + "($|[^A-Za-z\u00c0-\u017f])");
+    return re.test(shown) || re.test(attrs);
+  });
+  document.body.setAttribute("data-imdi-check", JSON.stringify(
+    {problems: problems, english: found, lang: document.documentElement.lang, width: view}));
+}, 300); });
+</script>
+""".replace("__ENGLISH__", json.dumps(ENGLISH))
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -69,10 +157,30 @@ class LinkParser(HTMLParser):
             self.headings.append(data.strip())
 
 
+class BookHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built book; ``page.html?imdi-check`` gets :data:`CHECK_SCRIPT` before ``</body>``."""
+
+    def log_message(self, *args, **kwargs) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        path, _, query = self.path.partition("?")
+        if query != "imdi-check" or not path.endswith(".html"):
+            return super().do_GET()
+        file = Path(self.translate_path(path))
+        if not file.is_file():
+            return self.send_error(404)
+        body = file.read_text(encoding="utf-8").replace("</body>", CHECK_SCRIPT + "</body>", 1).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
 @pytest.fixture(scope="module")
 def server(built_book) -> Iterator[str]:
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book.html))
-    handler.log_message = lambda *args, **kwargs: None  # type: ignore[method-assign]
+    handler = functools.partial(BookHandler, directory=str(built_book.html))
     with socketserver.TCPServer(("127.0.0.1", 0), handler) as httpd:
         thread = threading.Thread(target=httpd.serve_forever, daemon=True)
         thread.start()
@@ -80,17 +188,44 @@ def server(built_book) -> Iterator[str]:
         httpd.shutdown()
 
 
-def render(chromium: str, url: str) -> str:
-    """The DOM after Chromium rendered the page (scripts run)."""
+def render(chromium: str, url: str, size: tuple[int, int] = WIDTHS["desktop"]) -> str:
+    """The DOM after Chromium rendered the page at ``size`` (scripts run)."""
+    return chromium_run(chromium, url, size, "--dump-dom").stdout
+
+
+def screenshot(chromium: str, url: str, size: tuple[int, int], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    chromium_run(chromium, url, size, f"--screenshot={path}")
+    assert path.is_file() and path.stat().st_size > 0, f"no screenshot of {url}"
+
+
+def chromium_run(chromium: str, url: str, size: tuple[int, int], *args: str) -> subprocess.CompletedProcess:
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
-            [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url],
+            [
+                chromium,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={size[0]},{size[1]}",
+                "--hide-scrollbars",
+                *args,
+                url,
+            ],
             capture_output=True,
             text=True,
             timeout=120,
         )
     assert done.returncode == 0, f"chromium failed on {url}: {done.stderr[-1000:]}"
-    return done.stdout
+    return done
+
+
+def page_check(dom: str) -> dict:
+    """What :data:`CHECK_SCRIPT` found on the page."""
+    found = re.search(r'data-imdi-check="([^"]*)"', dom)
+    assert found, "the page check did not run (no data-imdi-check on <body>)"
+    import html
+
+    return json.loads(html.unescape(found.group(1)))
 
 
 def parse(dom: str) -> LinkParser:
@@ -116,12 +251,17 @@ def toc_pages(chromium: str, base: str) -> list[str]:
 def test_every_page_in_the_toc_renders_with_links_and_images_resolving(
     chromium: str, server: str, built_book
 ):
+    """Chromium renders every page except the appendix's table pages, which are read as built
+    (there are dozens; one of them is looked at in the browser by the test below)."""
     pages = toc_pages(chromium, server)
     assert len(pages) >= 10, pages
     problems: list[str] = []
     for page in pages:
         url = server + page
-        dom = render(chromium, url)
+        if "/vedlegg/" in page:
+            dom = (built_book.html / page).read_text(encoding="utf-8")
+        else:
+            dom = render(chromium, url)
         parsed = parse(dom)
         if not parsed.headings:
             problems.append(f"{page}: no heading rendered")
@@ -136,6 +276,7 @@ def test_every_page_in_the_toc_renders_with_links_and_images_resolving(
             ):
                 continue
             if ref.startswith("data:"):
+                problems.append(f"{page}: image embedded in the page instead of a file beside it")
                 continue
             clean = target._replace(fragment="").geturl()
             if status(clean) != 200:
@@ -143,17 +284,94 @@ def test_every_page_in_the_toc_renders_with_links_and_images_resolving(
     assert problems == []
 
 
-def test_every_appendix_table_is_on_its_page(chromium: str, server: str, built_book):
+def test_every_appendix_table_has_its_own_page_with_its_downloads(server: str, built_book):
     from imdi_analysis.letter.appendix_spec import tables_due
 
+    problems = []
     for period in ("year", "H1"):
-        dom = render(chromium, f"{server}2022/{period}/appendix.html")
-        shown = set(parse(dom).tables)
-        expected = set(tables_due(2022, period)["table_key"])
-        assert expected and expected <= shown, f"{period}: missing {sorted(expected - shown)}"
+        expected = list(tables_due(2022, period)["table_key"])
+        assert expected
+        for key in expected:
+            page = built_book.html / "2022" / period / "vedlegg" / f"{key}.html"
+            if not page.is_file():
+                problems.append(f"{period}: no page for table {key}")
+                continue
+            parsed = parse(page.read_text(encoding="utf-8"))
+            if parsed.tables != [key]:
+                problems.append(f"{period} {key}: the page shows tables {parsed.tables}")
+            downloads = [h for h in parsed.links if "/downloads/" in h]
+            for suffix in (f"{key}.csv", f"{key}.jsonstat.json", f"vedlegg3_2022_{period}.xlsx"):
+                link = next((h for h in downloads if h.endswith(suffix)), None)
+                if link is None:
+                    problems.append(f"{period} {key}: no download of {suffix}")
+                elif status(urljoin(f"{server}2022/{period}/vedlegg/{key}.html", link)) != 200:
+                    problems.append(f"{period} {key}: broken download {link}")
+    assert problems == []
+
+
+def test_the_jsonstat_download_gives_back_the_cells_and_symbols_of_the_csv(built_book):
+    """Every table's JSON-stat2 file, read with the package's reader, has each CSV cell's value and
+    symbol (cells the table does not have are ``.``, cannot occur)."""
+    import csv
+
+    from imdi_analysis.sources.jsonstat import read_jsonstat
+
+    for period in ("year", "H1"):
+        folder = built_book.html / "downloads" / "2022" / period
+        sidecars = [p for p in sorted(folder.glob("*.json")) if not p.name.endswith(".jsonstat.json")]
+        assert sidecars, f"no published tables in {folder}"
+        for sidecar in sidecars:
+            meta = json.loads(sidecar.read_text(encoding="utf-8"))
+            key = meta["key"]
+            codes = {m["label"]: m["code"] for m in meta["measures"]}
+            dims = [d["name"] for d in meta["dims"]]
+            frame = read_jsonstat(folder / f"{key}.jsonstat.json")
+            cells = {
+                (*(row[d] for d in dims), row["ContentsCode"]): (row["value"], row["status"])
+                for row in frame.to_dict("records")
+            }
+            rows = list(csv.reader((folder / f"{key}.csv").open(encoding="utf-8-sig")))[1:]
+            for *categories, label, value, symbol in rows:
+                got_value, got_symbol = cells[(*categories, codes[label])]
+                assert (got_symbol or "") == symbol, (key, categories, label)
+                if value:
+                    assert got_value == pytest.approx(float(value)), (key, categories, label)
+                else:
+                    assert got_value != got_value or got_value is None, (key, categories, label)
+            absent = len(cells) - len(rows)
+            assert sum(1 for _v, s in cells.values() if s == ".") >= absent, key
 
 
 def test_front_page_says_the_register_data_is_synthetic(chromium: str, server: str):
     dom = render(chromium, server + "index.html")
     assert "Syntetiske registerdata" in dom
     assert "Om kjøringen" in dom
+
+
+def test_the_letter_page_has_no_synthetic_banner(built_book):
+    page = (built_book.html / "2022" / "letter_budget.html").read_text(encoding="utf-8")
+    assert "Syntetiske data" not in page and "syntetiske" not in page.split("bd-footer")[0].lower()
+
+
+@pytest.mark.parametrize("width", sorted(WIDTHS))
+@pytest.mark.parametrize("kind", sorted(PAGE_KINDS))
+def test_every_kind_of_page_fits_and_speaks_norwegian(chromium: str, server: str, kind: str, width: str):
+    """No table or figure runs off the page without a scroll cue, ``<html lang="nb">``, no English
+    theme string; a screenshot is written for a person to look at."""
+    url = f"{server}{PAGE_KINDS[kind]}"
+    check = page_check(render(chromium, url + "?imdi-check", WIDTHS[width]))
+    screenshot(chromium, url, WIDTHS[width], SCREENSHOTS / f"{kind}-{width}.png")
+    assert check["lang"] == "nb"
+    assert check["english"] == []
+    assert check["problems"] == []
+
+
+def test_no_page_is_heavy_and_the_book_is_light(built_book):
+    sizes = {p: p.stat().st_size for p in built_book.html.rglob("*") if p.is_file()}
+    heavy = {
+        str(p.relative_to(built_book.html)): n
+        for p, n in sizes.items()
+        if p.suffix == ".html" and n > 1_500_000
+    }
+    assert heavy == {}
+    assert sum(sizes.values()) <= 10_000_000, f"{sum(sizes.values()) / 1e6:.1f} MB"
