@@ -15,11 +15,13 @@ import io
 import math
 from dataclasses import dataclass
 
+import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from imdi_analysis.figures import SEX_COLOURS, STYLE
 from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators._common import (
     BREAKDOWN_COLUMNS,
@@ -50,7 +52,7 @@ TABLE_HEADERS = {
     "note": "Merknad",
 }
 DPI = 110
-COLOURS = {"I alt": "#1f4e79", "Menn": "#2e86c1", "Kvinner": "#c0392b"}
+COLOURS = SEX_COLOURS  # the book's one figure style (imdi_analysis.figures)
 MISSING = ".."
 NOT_APPLICABLE = "."
 
@@ -226,9 +228,12 @@ def chart_dimensions(indicator_id: str) -> list[str]:
 
 
 def new_figure(height: float) -> tuple[Figure, object]:
-    """A figure (not registered with pyplot, so notebooks show it once) and its axes."""
-    figure = Figure(figsize=(8, height), layout="constrained")
-    return figure, figure.subplots()
+    """A figure in the book's style (:data:`imdi_analysis.figures.STYLE`), not registered with pyplot
+    so that notebooks show it once, and its axes."""
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(8, height), layout="constrained")
+        axes = figure.subplots()
+    return figure, axes
 
 
 def mark_synthetic(figure: Figure, synthetic: bool) -> None:
