@@ -244,13 +244,25 @@ def display_path(path: Path) -> str:
 
 def readable_manifest(manifest: dict[str, Any]) -> dict[str, Any]:
     """A copy of the manifest for the run page: parameters without absolute paths or ``None``."""
-    readable = dict(manifest)
+    readable = {k: "ukjent" if v is None else v for k, v in manifest.items()}
+    for key in ("package", "version", "git_commit", "created_utc"):
+        readable.setdefault(key, "ukjent")
     readable["parameters"] = {k: display_value(v) for k, v in manifest.get("parameters", {}).items()}
     readable["notebooks"] = {
         name: {**info, "parameters": {k: display_value(v) for k, v in info.get("parameters", {}).items()}}
         for name, info in manifest.get("notebooks", {}).items()
     }
+    readable["inputs"] = {input_name(k, manifest): v for k, v in manifest.get("inputs", {}).items()}
     return readable
+
+
+def input_name(name: str, manifest: dict[str, Any]) -> str:
+    """An input file as readers see it: under the run's register folder as ``<folder>/<year>/<file>``,
+    else as :func:`display_value` shows paths."""
+    data = manifest.get("parameters", {}).get("data")
+    if data and name.startswith(str(data).rstrip("/") + "/"):
+        return f"{Path(data).name}/{name[len(str(data).rstrip('/')) + 1 :]}"
+    return display_value(name)
 
 
 def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
@@ -258,7 +270,7 @@ def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
     inputs = manifest.get("notebooks", {}).get(run.name, {}).get("inputs", {})
     params = ", ".join(f"`{k} = {display_value(v)}`" for k, v in run.parameters.items()) or "ingen"
     rows = "\n".join(
-        f"<tr><td><code>{html_escape(name)}</code></td><td><code>{digest}</code></td></tr>"
+        f"<tr><td><code>{html_escape(input_name(name, manifest))}</code></td><td><code>{digest}</code></td></tr>"
         for name, digest in sorted(inputs.items())
     )
     commit = manifest.get("git_commit") or "ukjent"

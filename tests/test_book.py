@@ -186,9 +186,21 @@ def test_parameters_are_shown_relative_to_the_data_folder_without_python_reprs()
     assert book.display_value("/home/builder/tmp/e2e0/registers") == "…/registers"
     assert book.display_value([2021, 2022]) == "2021, 2022"
     run = make_run("goal_1", ("registers/*/x",), data_dir="/srv/build/registers", threshold=None, year=2022)
-    footer = book.provenance_footer(run, {"version": "1.0", "git_commit": None, "created_utc": None})
+    manifest = {
+        "version": "1.0",
+        "git_commit": None,
+        "created_utc": None,
+        "parameters": {"data": "/srv/build/registers", "threshold": None},
+        "inputs": {"/srv/build/registers/2022/intro_participants.csv": "ab12"},
+        "notebooks": {run.name: {"inputs": {"/srv/build/registers/2022/intro_participants.csv": "ab12"}}},
+    }
+    footer = book.provenance_footer(run, manifest)
     assert "/srv/build" not in footer and "None" not in footer and "'" not in footer
     assert "`data_dir = …/registers`" in footer and "`threshold = standard`" in footer
+    assert "<code>registers/2022/intro_participants.csv</code>" in footer
+    page = book.manifest_markdown(book.readable_manifest(manifest))
+    assert "/srv/build" not in page and "None" not in page
+    assert "registers/2022/intro_participants.csv" in page
 
 
 @pytest.mark.parametrize(
