@@ -43,12 +43,14 @@ from imdi_analysis.config import (
     register_dir,
     years_in,
 )
-from imdi_analysis.errors import PipelineError
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD
+from imdi_analysis.errors import DisclosureError, PipelineError
 from imdi_analysis.manifest import build_manifest, code_fingerprint, hash_files, sha256_file
 from imdi_analysis.runs import NotebookRun, load_runs, plan
 from imdi_analysis.tabular import write_atomic
 
 KERNEL = "python3"
+MAX_FINDINGS_SHOWN = 20
 LOCK_NAME = ".run.lock"
 
 
@@ -141,8 +143,19 @@ def run_lock(build_dir: Path) -> Iterator[None]:
 
 
 def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
-    """The register folder to use; (re)generates the synthetic default when it is used and missing
-    or made by another version of the generator (generated beside it and swapped in)."""
+    """The register folder to use (see :func:`ensure_default_registers`); also makes sure the
+    synthetic default accounts exist when no real exports do."""
+    registers, synthetic = ensure_default_registers(data_dir)
+    from imdi_analysis.budget.accounts import resolve_accounts_dir
+
+    resolve_accounts_dir(None)  # generates the synthetic default accounts when no real exports exist
+    return registers, synthetic
+
+
+def ensure_default_registers(data_dir: Path | None) -> tuple[Path, bool]:
+    """The register folder to use, and whether it is synthetic; (re)generates the synthetic default
+    when it is used and missing or made by another version of the generator (generated beside it
+    and swapped in). Every command that reads register data calls this, so a fresh clone works."""
     registers, synthetic = register_dir(data_dir)
     if data_dir is None and synthetic and not synthetic_default_is_current(registers):
         from imdi_analysis.sources.processing import swap_folder
@@ -153,9 +166,6 @@ def prepare_registers(data_dir: Path | None) -> tuple[Path, bool]:
         shutil.rmtree(staging, ignore_errors=True)
         generate(list(range(first, last + 1)), seed=SYNTHETIC_SEED, scale=1.0, out_dir=staging)
         swap_folder(staging, registers)
-    from imdi_analysis.budget.accounts import resolve_accounts_dir
-
-    resolve_accounts_dir(None)  # generates the synthetic default accounts when no real exports exist
     return registers, synthetic
 
 
@@ -376,20 +386,105 @@ def run_manifest(
         run.name: {"parameters": run.parameters, "cached": outcome[run.name], "inputs": inputs[run.name]}
         for run in runs
     }
-    parameters = {"years": years, "periods": periods, "threshold": threshold, "data": str(registers)}
+    used = DEFAULT_THRESHOLD if threshold is None else threshold  # the run's threshold, always recorded
+    parameters = {"years": years, "periods": periods, "threshold": used, "data": str(registers)}
     return build_manifest(all_inputs, parameters, synthetic=synthetic, notebooks=notebooks)
 
 
-def appendix_downloads(runs: list[NotebookRun], output_dir: Path) -> list[tuple[Path, Path]]:
-    """Published appendix files to copy into the book: (source, path under the book's root)."""
+def appendix_downloads(
+    runs: list[NotebookRun],
+    output_dir: Path,
+    threshold: int = DEFAULT_THRESHOLD,
+    registers: Path | None = None,
+) -> list[tuple[Path, Path]]:
+    """The appendix files this run built, to copy into the book: (source, path under the book's root).
+
+    Only the files listed in the manifest that the appendix step wrote beside them
+    (:data:`imdi_analysis.appendix.build.DOWNLOADS_MANIFEST`) are published, and only when that
+    manifest records this run's threshold (and register folder) and every file has its recorded
+    SHA-256. Anything else in the folder (left by ``imdi appendix`` with other settings, or put
+    there by hand) is never published.
+
+    Raises
+    ------
+    PipelineError
+        When the appendix of a report was not built by this run's settings or was changed since.
+    """
+    from imdi_analysis.appendix.build import APPENDIX_FOLDER, DOWNLOADS_FORMAT, DOWNLOADS_MANIFEST
+
     pairs: list[tuple[Path, Path]] = []
-    for year, period in sorted({(r.year, r.period) for r in runs if r.period is not None}):
-        folder = output_dir / str(year) / period / "appendix"
-        if folder.is_dir():
-            for path in sorted(folder.iterdir()):
-                if path.is_file() and path.suffix in {".csv", ".xlsx", ".json"}:
-                    pairs.append((path, Path("downloads") / str(year) / period / path.name))
+    reports = sorted(
+        {(r.year, r.period) for r in runs if r.period is not None and "output_dir" in r.parameters}
+    )
+    for year, period in reports:
+        folder = output_dir / str(year) / period / APPENDIX_FOLDER
+        manifest = read_files_manifest(folder / DOWNLOADS_MANIFEST, DOWNLOADS_FORMAT)
+        problem = files_problem(manifest, threshold, registers)
+        if problem:
+            raise PipelineError(
+                f"The appendix downloads in {folder} were not built by this run: {problem}. They are not "
+                "published; rerun with --force to rebuild them. The previous book is unchanged."
+            )
+        for name in sorted(manifest["files"]):
+            pairs.append((folder / name, Path("downloads") / str(year) / period / name))
     return pairs
+
+
+def read_files_manifest(path: Path, expected_format: str) -> dict[str, Any]:
+    """The appendix step's manifest, or ``{}`` when missing or not one."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == expected_format else {}
+
+
+def files_problem(manifest: dict[str, Any], threshold: int, registers: Path | None) -> str | None:
+    """Why a manifest's files may not be published by this run, or None."""
+    if not manifest or not isinstance(manifest.get("files"), dict):
+        return "no manifest of the files written (made by an older version or by hand)"
+    if manifest.get("threshold") != threshold:
+        return f"they were made with threshold {manifest.get('threshold')}, this run uses {threshold}"
+    if registers is not None and manifest.get("data_dir") != str(Path(registers).resolve()):
+        return f"they were made from {manifest.get('data_dir')}, this run reads {Path(registers).resolve()}"
+    for name in manifest["files"]:
+        if not name or Path(name).name != name or name.startswith("."):
+            return f"the manifest names a file outside the folder ({name!r})"
+    return None
+
+
+def verify_downloads(pairs: list[tuple[Path, Path]]) -> dict[str, dict[str, Any]]:
+    """``{book path: {sha256, threshold}}`` of every download, each checked against its manifest."""
+    from imdi_analysis.appendix.build import DOWNLOADS_FORMAT, DOWNLOADS_MANIFEST
+
+    records: dict[str, dict[str, Any]] = {}
+    for source, target in pairs:
+        manifest = read_files_manifest(source.parent / DOWNLOADS_MANIFEST, DOWNLOADS_FORMAT)
+        digest = sha256_file(source) if source.is_file() else "missing"
+        if digest != manifest.get("files", {}).get(source.name):
+            raise PipelineError(
+                f"{source} is not the file the appendix step wrote (SHA-256 {digest}, manifest "
+                f"{manifest.get('files', {}).get(source.name)}); it is not published. Rerun with --force. "
+                "The previous book is unchanged."
+            )
+        records[target.as_posix()] = {"sha256": digest, "threshold": manifest.get("threshold")}
+    return records
+
+
+def audit_staged_book(html: Path, threshold: int) -> None:
+    """The attacker's audit of the staged book (pages and downloads); raise before the swap on a finding."""
+    from imdi_analysis.audit import audit_directory
+
+    result = audit_directory(html, threshold=threshold)
+    if not result.ok:
+        listed = "\n".join(f"- {f}" for f in result.findings[:MAX_FINDINGS_SHOWN])
+        more = len(result.findings) - MAX_FINDINGS_SHOWN
+        raise DisclosureError(
+            f"The audit of the new book found {len(result.findings)} disclosure problem(s) at threshold "
+            f"{threshold}; the book is not published and the previous book is unchanged.\n{listed}"
+            + (f"\n… and {more} more (run `imdi audit {html}`)." if more > 0 else "")
+            + f"\nThe refused book is kept in {html} for inspection."
+        )
 
 
 def publish_book(
@@ -415,8 +510,13 @@ def publish_book(
     staging = build_dir / f".staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
-    src = book.assemble_source(staging, runs, executed, manifest, appendix_downloads(runs, output_dir))
+    threshold = (manifest.get("parameters") or {}).get("threshold") or DEFAULT_THRESHOLD
+    registers = (manifest.get("parameters") or {}).get("data")
+    downloads = appendix_downloads(runs, output_dir, threshold, Path(registers) if registers else None)
+    manifest["downloads"] = verify_downloads(downloads)  # the run manifest lists every download
+    src = book.assemble_source(staging, runs, executed, manifest, downloads)
     html = book.build_html(src, staging)  # on failure the staging folder is kept for its log
+    audit_staged_book(html, threshold)  # refuses before the swap: the previous book stays
     book.swap_into_place(html, build_dir / "html")
     write_atomic(
         build_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)

@@ -60,6 +60,7 @@ import pandas as pd
 import xlsxwriter
 
 from imdi_analysis.config import check_period, reference_date
+from imdi_analysis.csv_output import FORMULA_TRIGGERS, escape_formula  # noqa: F401 - re-exported
 from imdi_analysis.disclosure import check_threshold, disclosure_problems, disclosure_threshold
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.formatting import format_date, format_number
@@ -99,7 +100,6 @@ EXCEL_FORMATS = {
     MEASURE_MEAN_MONTHS: "#,##0.0",
     MEASURE_MEDIAN_MONTHS: "#,##0.0",
 }
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SYMBOLS = (STATUS_SUPPRESSED, STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_ZERO)
 SIDECAR_FORMAT = "imdi-appendix-table"
 SIDECAR_VERSION = 1
@@ -236,11 +236,6 @@ def cell_of(record: dict) -> Cell:
     missing = status is None or (isinstance(status, float) and status != status)
     status = STATUS_SHOWN if missing else str(status).strip()
     return Cell(float(record["value"]) if pd.notna(record["value"]) else float("nan"), status, measure)
-
-
-def escape_formula(text: str) -> str:
-    """Prefix ``'`` to text a spreadsheet would read as a formula (OWASP CSV-injection advice)."""
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def category_text(value: object) -> str:

@@ -7,6 +7,7 @@ are printed without a traceback and end the process with a non-zero status.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import pkgutil
 import sys
@@ -47,5 +48,23 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        sys.exit(1)
+    except OSError as exc:  # a folder that cannot be written (read-only data/processed), disk full
+        click.echo(f"error: {os_error_message(exc)}", err=True)
+        sys.exit(1)
     except SystemExit:
         raise
+
+
+def os_error_message(exc: OSError) -> str:
+    """What went wrong with which file, and where to write instead."""
+    where = f" {exc.filename}" if exc.filename else ""
+    text = f"Cannot use{where}: {exc.strerror or exc}."
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        text += (
+            " The folder is not writable: make it writable, or write elsewhere with --output DIR "
+            "(imdi appendix, imdi process) or by pointing IMDI_DATA_DIR at a writable data root."
+        )
+    return text

@@ -24,3 +24,13 @@ data_option = click.option(
     help="Folder of register extracts (one sub-folder per year). Default: real extracts in "
     "data/raw/registers if present, else the synthetic default data.",
 )
+
+
+def registers_or_default(data_dir: Path | None) -> Path | None:
+    """``data_dir`` for a command that reads register data, after making sure the synthetic
+    default exists when it is the data used (no ``--data``, no real extracts): a fresh clone
+    works without ``make book`` first. Returns ``data_dir`` unchanged."""
+    from imdi_analysis.pipeline import ensure_default_registers
+
+    ensure_default_registers(data_dir)
+    return data_dir

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from imdi_analysis.cli._options import data_option, period_option, year_option
+from imdi_analysis.cli._options import data_option, period_option, registers_or_default, year_option
 
 
 @click.command("appendix")
@@ -44,7 +44,13 @@ def appendix(
     from imdi_analysis.appendix.build import appendix_dir, build_appendix
 
     tables = build_appendix(
-        year, period, data_dir=data_dir, threshold=threshold, output_dir=output_dir, progress=True, jobs=jobs
+        year,
+        period,
+        data_dir=registers_or_default(data_dir),
+        threshold=threshold,
+        output_dir=output_dir,
+        progress=True,
+        jobs=jobs,
     )
     unsupported = [t.key for t in tables if not t.supported]
     click.echo(f"{len(tables)} table(s) published to {appendix_dir(year, period, output_dir)}")

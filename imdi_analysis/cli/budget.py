@@ -41,9 +41,10 @@ def status(year: int, as_of: str, accounts_dir: Path | None, as_csv: bool) -> No
     Notes on the data (months counted as zero, linear forecasts, synthetic data) go to stderr.
     """
     from imdi_analysis.budget.status import status_report
+    from imdi_analysis.csv_output import neutralise_csv_text
 
     text, notes = status_report(year, as_of, accounts_dir, as_csv=as_csv)
-    click.echo(text, nl=False)
+    click.echo(neutralise_csv_text(text) if as_csv else text, nl=False)
     for note in notes:
         click.echo(f"note: {note}", err=True)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+import pandas as pd
 
-from imdi_analysis.cli._options import data_option, year_option
+from imdi_analysis.cli._options import data_option, registers_or_default, year_option
 from imdi_analysis.sources.processing import check_year, process_year
 
 
@@ -26,7 +27,22 @@ def validate(year: int, data_dir: Path | None, report_path: Path | None) -> None
     Prints one report naming file, column, check, rows and values of every failure and exits
     with status 1 when anything fails.
     """
-    click.echo(check_year(year, data_dir, report_path))
+    data_dir = registers_or_default(data_dir)
+    if report_path is None or report_path.suffix.lower() != ".csv":
+        click.echo(check_year(year, data_dir, report_path))
+        return
+    from imdi_analysis.csv_output import write_csv
+    from imdi_analysis.errors import DataValidationError
+    from imdi_analysis.tabular import REPORT_COLUMNS
+
+    try:
+        summary = check_year(year, data_dir)
+    except DataValidationError as exc:
+        report = exc.report if exc.report is not None else pd.DataFrame(columns=REPORT_COLUMNS)
+        write_csv(report, report_path)  # values from the extracts: formulas neutralised
+        raise
+    write_csv(pd.DataFrame(columns=REPORT_COLUMNS), report_path)
+    click.echo(summary)
 
 
 @click.command("process")
@@ -41,7 +57,7 @@ def validate(year: int, data_dir: Path | None, report_path: Path | None) -> None
 )
 def process(year: int, data_dir: Path | None, output_dir: Path | None) -> None:
     """Validate a year and write every source as Parquet with a checksum manifest."""
-    manifest = process_year(year, data_dir, output_dir)
+    manifest = process_year(year, registers_or_default(data_dir), output_dir)
     click.echo(f"Wrote validated sources and {manifest}.")
 
 

@@ -10,7 +10,9 @@ from tests.indicators.conftest import INDICATOR_FIXTURES, REGISTERS
 
 
 def test_indicators_prints_a_norwegian_table_of_totals_and_sexes():
-    result = CliRunner().invoke(cli, ["indicators", "--year", "2022", "--data", str(REGISTERS)])
+    result = CliRunner().invoke(
+        cli, ["indicators", "--year", "2022", "--data", str(REGISTERS), "--unprotected"]
+    )
     assert result.exit_code == 0, result.output
     assert "Indikatorer for styringsparameterne, 2022" in result.output
     assert "Jobbsjansen: overgang til arbeid eller utdanning" in result.output
