@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import re
 import sys
@@ -402,27 +403,46 @@ def validate(frame: pd.DataFrame, schema: type[pa.DataFrameModel], path: Path | 
     return validated
 
 
+@functools.cache
+def column_dtypes(schema: type[pa.DataFrameModel]) -> dict[str, str]:
+    """The dtype name of each column of ``schema`` (``""`` when untyped); building the schema is
+    slow, so it is done once per model."""
+    columns = schema.to_schema().columns.items()
+    return {name: "" if column.dtype is None else str(column.dtype) for name, column in columns}
+
+
 def columns_typed(schema: type[pa.DataFrameModel], kind: str) -> list[str]:
     """Columns whose dtype name contains ``kind`` (``"float"``, ``"datetime"``)."""
-    columns = schema.to_schema().columns.items()
-    return [name for name, column in columns if column.dtype is not None and kind in str(column.dtype)]
+    return [name for name, dtype in column_dtypes(schema).items() if kind in dtype]
 
 
 def report_rows(path: Path | str, column: str, check: str, failing: pd.Series, values: pd.Series) -> list:
     """Report rows (1-based data rows) where ``failing`` holds, with the values shortened."""
     positions = np.flatnonzero(failing.fillna(False).to_numpy(dtype=bool))
-    return [[str(path), column, check, int(i) + 1, shorten(str(values.iloc[i]))] for i in positions]
+    if len(positions) == 0:
+        return []
+    shown = values.iloc[positions].astype(str).map(shorten)
+    return [[str(path), column, check, int(i) + 1, v] for i, v in zip(positions, shown, strict=True)]
 
 
 def non_finite(values: pd.Series) -> pd.Series:
-    """Cells that hold ``inf``, ``-inf``, ``nan`` or a number too large for a float (``1e309``)."""
+    """Cells that hold ``inf``, ``-inf``, ``nan`` or a number too large for a float (``1e309``).
+
+    Text is parsed once as a whole column; only cells that did not parse (few, in a valid file)
+    are stripped and compared as text.
+    """
     if pd.api.types.is_numeric_dtype(values):
         return pd.Series(np.isinf(values.to_numpy(dtype=float)), index=values.index)
-    text = values.astype("string").str.strip()
-    numbers = pd.to_numeric(text, errors="coerce")
-    return pd.Series(np.isinf(numbers.to_numpy(dtype=float, na_value=np.nan)), index=values.index) | (
-        text.str.lower().isin(NON_FINITE_TEXTS).fillna(False)
-    )
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    failing = pd.Series(np.isinf(numbers), index=values.index)
+    unparsed = np.isnan(numbers) & values.notna().to_numpy()
+    if unparsed.any():
+        text = values[unparsed].astype("string").str.strip()
+        spaced = np.isinf(pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan))
+        failing[unparsed] = spaced | text.str.lower().isin(NON_FINITE_TEXTS).fillna(False).to_numpy(
+            dtype=bool
+        )
+    return failing
 
 
 def unreadable_dates(values: pd.Series) -> pd.Series:
@@ -452,7 +472,7 @@ def value_failures(frame: pd.DataFrame, schema: type[pa.DataFrameModel], path: P
             rows += report_rows(path, column, CHECK_FINITE, non_finite(frame[column]), frame[column])
     for column in columns_typed(schema, "datetime"):
         if column in frame.columns:
-            check = f"coerce_dtype('{schema.to_schema().columns[column].dtype}')"
+            check = f"coerce_dtype('{column_dtypes(schema)[column]}')"
             rows += report_rows(path, column, check, unreadable_dates(frame[column]), frame[column])
     return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"row": "Int64"})
 
@@ -590,6 +610,7 @@ __all__ = [
     "load_validated",
     "passes",
     "read_table",
+    "report_rows",
     "shorten",
     "validate",
     "value_failures",

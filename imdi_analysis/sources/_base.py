@@ -49,11 +49,12 @@ from imdi_analysis.errors import DataNotFoundError, DataValidationError
 from imdi_analysis.sources import validated_cache
 from imdi_analysis.tabular import (
     REPORT_COLUMNS,
+    columns_typed,
     failure_report,
     format_report,
     merge_reports,
     read_table,
-    shorten,
+    report_rows,
     value_failures,
 )
 
@@ -373,7 +374,7 @@ def validate_frame(
 
 def date_columns(spec: SourceSpec) -> list[str]:
     """Columns the schema types as dates."""
-    return [name for name, col in spec.schema.to_schema().columns.items() if "datetime" in str(col.dtype)]
+    return columns_typed(spec.schema, "datetime")
 
 
 def dates_after_extract(
@@ -391,9 +392,8 @@ def dates_after_extract(
         for column in date_columns(spec):
             if column not in frame.columns:
                 continue
-            after = (as_dates(frame[column]) > pd.Timestamp(on)).to_numpy()
-            for i in after.nonzero()[0]:
-                rows.append([str(path), column, check, int(i) + 1, shorten(str(frame[column].iloc[i]))])
+            after = as_dates(frame[column]) > pd.Timestamp(on)
+            rows += report_rows(path, column, check, after, frame[column])
     return pd.DataFrame(rows, columns=REPORT_COLUMNS).astype({"row": "Int64"})
 
 
