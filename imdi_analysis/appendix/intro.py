@@ -40,9 +40,11 @@ from imdi_analysis.measures.durations import within_months
 from imdi_analysis.measures.populations import (
     INTRO_TARGET_GROUP,
     entered_in,
+    in_target_group_on,
     latest_per_person,
     leaver_spells,
     leavers_by_person,
+    started_in,
     target_group_entrants,
 )
 from imdi_analysis.measures.populations import in_programme_during as active_during
@@ -53,7 +55,6 @@ from imdi_analysis.tables import MEASURE_SHARE, TOTAL, AppendixTable
 PARTICIPANTS = "intro_participants"
 MEASURES = "intro_measures"
 
-NO_RIGHT_CODE = "ingen"  # right codes other than this put a person in the programme's target group
 START_WITHIN_MONTHS = 3
 GROUP_DURING_YEAR = "Deltakere i løpet av året"
 GROUP_STARTED = "Startet i programmet i året"
@@ -133,10 +134,8 @@ def build_target_group(ctx: BuildContext) -> AppendixTable:
     years = []
     for year, frame in ctx.iter_series(PARTICIPANTS, prepare_spells):
         years.append(year)
-        inside = (frame["right_code"] != NO_RIGHT_CODE) & (
-            pd.to_datetime(frame["target_group_date"]) <= ctx.window(year)[1]
-        )
-        parts.append(frame.loc[inside, PERSON_COLUMNS].assign(year=year))
+        inside = in_target_group_on(frame, ctx.window(year)[1])
+        parts.append(frame.loc[inside.to_numpy(), PERSON_COLUMNS].assign(year=year))
     persons = latest_per_person(pd.concat(parts, ignore_index=True), "target_group_date")
     notes = [
         "Personer registrert i NIR med rett og plikt eller rett til introduksjonsprogram (personkretsen) "
@@ -157,11 +156,8 @@ def build_participants_and_starters(ctx: BuildContext) -> AppendixTable:
     """
     frame = ctx.prepared(PARTICIPANTS, prepare_spells)
     first, last = ctx.window()
-    start = pd.to_datetime(frame["programme_start"])
     during = latest_per_person(frame.loc[active_during(frame, first, last), SPELL_COLUMNS], "programme_start")
-    started = latest_per_person(
-        frame.loc[(start >= first) & (start <= last), SPELL_COLUMNS], "programme_start"
-    )
+    started = latest_per_person(frame.loc[started_in(frame, first, last), SPELL_COLUMNS], "programme_start")
     persons = pd.concat(
         [during.assign(group=GROUP_DURING_YEAR), started.assign(group=GROUP_STARTED)], ignore_index=True
     )

@@ -22,6 +22,14 @@ months ("innen tre måneder"), which readers check against a calendar; a mean-le
 three months although it is on the same date three months later. The two clocks differ by at
 most about 1.5 days per month; on averages over many persons the difference is a few hundredths
 of a month.
+
+The same duration in DuckDB SQL, for independent recomputation (``s`` start, ``e`` end; DuckDB
+also clamps ``date + to_months(k)`` to the end of a shorter month)::
+
+    m0    = (year(e) - year(s)) * 12 + month(e) - month(s)
+    whole = CASE WHEN s + to_months(m0) <= e THEN m0 ELSE m0 - 1 END
+    months = whole + date_diff('day', s + to_months(whole), e)
+                     / date_diff('day', s + to_months(whole), s + to_months(whole + 1))
 """
 
 from __future__ import annotations

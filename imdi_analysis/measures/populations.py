@@ -11,7 +11,8 @@ Settlement (``settlement``: one row per person ready for settlement)
     (``ready_date`` on or before it) and not settled on it (no ``settlement_date`` or a later
     one); :func:`ready_on` — ready for settlement on the date, settled or not.
 Introduction programme (``intro_participants``: one row per programme spell)
-    :func:`in_programme_on` — spells started on or before the date and not ended by it;
+    :func:`in_target_group_on` — a target-group right code and entered by the date;
+    :func:`started_in` — spells started in a window; :func:`in_programme_on` — spells started on or before the date and not ended by it;
     :func:`in_programme_during` — spells active at some time in a window; :func:`leaver_spells`
     — spells whose ``programme_end`` falls in a window (unit: spell; a person who left twice
     counts twice); :func:`leavers_by_person` — the same, one row per person, the latest
@@ -65,6 +66,20 @@ def waiting_on(settlement: pd.DataFrame, on: pd.Timestamp) -> pd.DataFrame:
 
 
 # --- introduction programme ------------------------------------------------------------------
+
+
+def in_target_group_on(
+    spells: pd.DataFrame, on: pd.Timestamp, right_codes: Sequence[str] = INTRO_TARGET_GROUP
+) -> pd.Series:
+    """Rows in the programme's target group on ``on``: a right code in ``right_codes`` and a
+    ``target_group_date`` on or before ``on`` (a mask; persons are counted once by the view)."""
+    entered = (_dates(spells, "target_group_date") <= on).fillna(False)
+    return (spells["right_code"].isin(list(right_codes)).to_numpy() & entered).astype(bool)
+
+
+def started_in(spells: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> pd.Series:
+    """Spells whose ``programme_start`` falls from ``first`` to ``last`` (a mask)."""
+    return in_window(spells["programme_start"], first, last)
 
 
 def in_programme_on(spells: pd.DataFrame, on: pd.Timestamp) -> pd.Series:
@@ -182,6 +197,7 @@ __all__ = [
     "entered_in",
     "in_programme_during",
     "in_programme_on",
+    "in_target_group_on",
     "interpreters_by_highest_category",
     "interpreters_in_register_on",
     "latest_per_person",
@@ -189,6 +205,7 @@ __all__ = [
     "leavers_by_person",
     "ready_on",
     "settled_in",
+    "started_in",
     "target_group_entrants",
     "training_entrants",
     "unique_spells",
