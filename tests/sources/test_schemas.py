@@ -13,7 +13,7 @@ import pytest
 
 from imdi_analysis.errors import DataValidationError
 from imdi_analysis.sources import SOURCES, load_source
-from imdi_analysis.sources._base import validate_frame
+from imdi_analysis.sources._base import missing_months, validate_frame
 from imdi_analysis.sources.registry import get_spec
 from tests.sources.helpers import YEAR, read_raw, write_raw
 
@@ -306,3 +306,14 @@ def test_infinite_hours_in_a_parquet_extract_are_refused(data_dir: Path):
     assert info.value.report[["column", "check", "row"]].values.tolist() == [
         ["norwegian_hours", "number_is_finite", 2]
     ]
+
+
+def test_missing_months_run_from_january_to_the_month_of_the_extract_date():
+    """On 2022-06-30 January to June are due: a frame with January, March and July (a month after
+    the date, reported by the date check, not here) lacks February, April, May and June."""
+    spec = get_spec("register_searches")
+    months = pd.to_datetime(pd.Series(["2022-01-01", "2022-03-01", "2022-07-01"]))
+    frame = pd.DataFrame({"month": months, "searches": [1, 2, 3]})
+    assert missing_months(frame, spec, dt.date(2022, 6, 30)) == ["2022-02", "2022-04", "2022-05", "2022-06"]
+    assert missing_months(frame, spec, dt.date(2022, 1, 1)) == []
+    assert missing_months(frame, get_spec("complaints"), dt.date(2022, 12, 31)) == []
