@@ -161,6 +161,23 @@ def test_step_3_the_goal_pages_follow_the_2023_letter(data_root: Path, registers
     ]
 
 
+def test_step_3_computed_indicators_carry_the_sp_number_of_each_years_letter(data_root: Path, registers: Path):
+    from imdi_analysis.indicators.registry import compute_indicators, time_series
+
+    ids = ["sp07a_intro_direct_work_or_education", "sp08_intro_formal_qualification"]
+    series = time_series(ids, [2022, 2023], "year", registers)
+    numbers = series.groupby(["indicator_id", "year"])["sp"].unique().map(list).to_dict()
+    assert numbers == {
+        ("sp07a_intro_direct_work_or_education", 2022): [7],
+        ("sp07a_intro_direct_work_or_education", 2023): [6],
+        ("sp08_intro_formal_qualification", 2022): [8],
+        ("sp08_intro_formal_qualification", 2023): [7],
+    }
+    assert series.loc[series["year"] == 2023, "change"].notna().any()  # 2022 matched despite the new SP
+    current = compute_indicators(2023, "year", registers, ids)
+    assert set(current["sp"]) == {6, 7}
+
+
 @pytest.mark.slow
 def test_step_3_imdi_run_plans_the_new_goals_and_the_executed_page_shows_them(
     data_root: Path, registers: Path, tmp_path: Path

@@ -5,7 +5,12 @@
 and the pure function that computes it. The functions take validated frames and return an
 :class:`~imdi_analysis.indicators._common.IndicatorFrame`; this module loads the frames.
 
-Ids follow the SP the indicator measures in the letter's section 3. The letter's SP 14 is the
+The SP numbers here (and in the ids) are those of the 2022 letter, a default only: which
+indicator measures which SP is the year's letter's to say (``steering_parameters.csv``), and
+:func:`compute_indicators` and :func:`time_series` relabel the ``sp`` column from the letter of
+each row's year (:func:`letter_sp_numbers`); the goal pages read the letter too.
+
+Ids follow the SP the indicator measures in the 2022 letter's section 3. The letter's SP 14 is the
 *use* of qualified interpreters and SP 15 the *number* of interpreters in the register, so the
 register counts are ``sp15_*`` and the register searches (an indirect measure of use) ``sp14_*``.
 """
@@ -52,7 +57,7 @@ class Indicator:
     Attributes
     ----------
     id : registry key and ``indicator_id`` in the output
-    sp, goal : steering parameter and goal numbers in the allocation letter
+    sp, goal : steering parameter and goal numbers in the 2022 letter (defaults: the year's letter wins)
     title_nb, definition_nb : Norwegian title and definition shown in the book
     unit : ``share``, ``count``, ``months`` or ``ratio``
     sources : names of the inputs, in the order the function takes them
@@ -460,7 +465,7 @@ def compute_indicators(
     config.check_year_has_data(year, directory)
     current = compute_year(year, period, data_dir, ids)
     previous = previous_year(year, period, data_dir, ids)
-    return IndicatorFrame.validate(conform(add_change(current, previous)))
+    return IndicatorFrame.validate(letter_sp_numbers(conform(add_change(current, previous))))
 
 
 def previous_year(year: int, period: str, data_dir: Path | None, ids: list[str] | None) -> pd.DataFrame:
@@ -509,4 +514,26 @@ def time_series(
                 continue
     frame = pd.concat(pieces, ignore_index=True) if pieces else empty_indicator()
     frame = order_rows(conform(add_change(frame, frame)), ORDER).reset_index(drop=True)
-    return IndicatorFrame.validate(frame)
+    return IndicatorFrame.validate(letter_sp_numbers(frame))
+
+
+def letter_sp_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """``sp`` as the letter of each row's year links the indicator (after ``change`` is matched).
+
+    The letter is the year's own, else the latest earlier one
+    (:func:`~imdi_analysis.letter.goals.letter_year_for`); an indicator the letter does not link
+    keeps the registry's number, and so does every row when no letter exists at all.
+    """
+    from imdi_analysis.letter.goals import letter_year_for, sp_indicators
+
+    out = frame.copy()
+    for year in out["year"].dropna().unique():
+        try:
+            links = sp_indicators(letter_year_for(int(year)))
+        except DataNotFoundError:
+            continue
+        numbers = links.drop_duplicates("indicator_id").set_index("indicator_id")["sp"]
+        rows = out["year"] == year
+        mapped = out.loc[rows, "indicator_id"].map(numbers)
+        out.loc[rows, "sp"] = mapped.fillna(out.loc[rows, "sp"]).astype(out["sp"].dtype)
+    return out
