@@ -161,7 +161,9 @@ def test_step_3_the_goal_pages_follow_the_2023_letter(data_root: Path, registers
     ]
 
 
-def test_step_3_computed_indicators_carry_the_sp_number_of_each_years_letter(data_root: Path, registers: Path):
+def test_step_3_computed_indicators_carry_the_sp_number_of_each_years_letter(
+    data_root: Path, registers: Path
+):
     from imdi_analysis.indicators.registry import compute_indicators, time_series
 
     ids = ["sp07a_intro_direct_work_or_education", "sp08_intro_formal_qualification"]
