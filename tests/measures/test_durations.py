@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -83,3 +84,13 @@ def test_the_duration_grows_with_the_end_date(start, days, more):
     )
     first, second = months_between(s, e).tolist()
     assert 0 <= first < second
+
+
+def test_add_months_and_within_months_agree_with_pandas_date_offset():
+    """An independent calendar: pandas' DateOffset(months=k) on 20 000 random dates 2015–2025."""
+    rng = np.random.default_rng(2022)
+    start = pd.Series(pd.Timestamp("2015-01-01") + pd.to_timedelta(rng.integers(0, 4000, 20_000), unit="D"))
+    for months in (-12, -3, 1, 3, 6, 12, 25):
+        assert (add_months(start, months) == start + pd.DateOffset(months=months)).all(), months
+    end = start + pd.to_timedelta(rng.integers(0, 400, len(start)), unit="D")
+    assert (within_months(start, end, 3) == (end <= start + pd.DateOffset(months=3))).all()
