@@ -276,6 +276,11 @@ def unlimited_csv_fields() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
+def has_lone_cr(text: str) -> bool:
+    """Whether ``text`` has a carriage return that is not part of ``\\r\\n`` (old Mac line ends)."""
+    return "\r" in text and text.count("\r") != text.count("\r\n")
+
+
 def check_field_sizes(text: str, sep: str, path: Path, data: bytes | None = None) -> None:
     """Raise :class:`DataValidationError` when a field is longer than :data:`MAX_FIELD_CHARS`.
 
@@ -286,7 +291,7 @@ def check_field_sizes(text: str, sep: str, path: Path, data: bytes | None = None
     data = data if data is not None else text.encode("utf-8")
     if len(data) <= MAX_FIELD_CHARS:
         return
-    if '"' not in text and "\r" not in text:
+    if '"' not in text and not has_lone_cr(text):
         raw = np.frombuffer(data, dtype=np.uint8)
         ends = np.concatenate([[-1], np.flatnonzero(raw == ord("\n")), [len(raw)]])
         if (np.diff(ends) - 1).max() <= MAX_FIELD_CHARS:
@@ -349,8 +354,7 @@ def fields_match_header(text: str, sep: str, width: int, data: bytes | None = No
     is several times faster than splitting records with :mod:`csv` and holds no list of lines;
     only when some line differs are the lines split to see whether those are blank.
     """
-    lone_cr = "\r" in text and text.count("\r") != text.count("\r\n")
-    if '"' in text or lone_cr:
+    if '"' in text or has_lone_cr(text):
         widths = np.fromiter(map(len, split_records(text, sep)), dtype=np.int64)
         return bool((widths[widths > 0] == width).all())
     raw = np.frombuffer((data if data is not None else text.encode("utf-8")).rstrip(b"\r\n"), dtype=np.uint8)

@@ -311,3 +311,13 @@ def test_a_header_name_over_128_kib_is_reported_as_the_header_and_cut(tmp_path: 
         read_table(path, Example)
     assert info.value.report[["column", "row"]].values.tolist() == [["(header)", pd.NA]]
     assert "(200000 characters)" in str(info.value) and len(str(info.value)) < 1000
+
+
+def test_a_field_over_128_kib_in_a_windows_file_is_found_too(tmp_path: Path):
+    """CRLF line ends keep the quick byte count (a line's bytes bound its fields' characters)."""
+    path = write(tmp_path, f"name,amount,code\r\nb,1,A\r\n{'x' * 140_000},2,B\r\n")
+    with pytest.raises(DataValidationError) as info:
+        read_table(path, Example)
+    assert info.value.report[["column", "row"]].values.tolist() == [["name", 2]]
+    frame = read_table(write(tmp_path, f"name,amount,code\r\n{'x' * 131_072},1,A\r\n"), Example)
+    assert len(frame.loc[0, "name"]) == 131_072
