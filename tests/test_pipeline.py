@@ -126,3 +126,89 @@ def test_default_synthetic_data_is_current_only_with_every_year_of_this_generato
     assert not synthetic_default_is_current(old)
     assert not synthetic_default_is_current(partial)
     assert not synthetic_default_is_current(tmp_path / "missing")
+
+
+@pytest.mark.slow
+def test_leaking_page_makes_the_run_refuse_to_publish_and_the_old_book_stays(registers: Path, tmp_path: Path):
+    """The fixture page hides Menn but shows Kvinner 9 and I alt 11: Menn = 2, found by the audit."""
+    from imdi_analysis.errors import DisclosureError
+
+    build = tmp_path / "build"
+    run_book(registers, build)
+    index = build / "html" / "index.html"
+    before = index.read_bytes()
+    with pytest.raises(DisclosureError) as info:
+        run_book(registers, build, runs="runs_leak.yml")
+    message = str(info.value)
+    assert "not published and the previous book is unchanged" in message
+    assert "sex" not in message and "(Kjønn=Menn) is determined" in message and "[2, 2]" in message
+    assert index.read_bytes() == before
+    assert not (build / "html" / "2022" / "year" / "leak.html").exists()
+
+
+@pytest.mark.slow
+def test_book_publishes_only_downloads_this_run_built_and_refuses_stale_ones(
+    registers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The downloads notebook publishes table T (6, 9, 15) with threshold 5 and a files manifest.
+    Then `imdi appendix --threshold 1` is simulated: T.csv rewritten showing a 2, its manifest
+    saying threshold 1. The next run (notebook cached) refuses them."""
+    import json
+
+    build, processed = tmp_path / "build", tmp_path / "processed"
+    monkeypatch.setattr("imdi_analysis.pipeline.code_fingerprint", lambda: "fixed")
+    first = run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
+    downloads = build / "html" / "downloads" / "2022" / "year"
+    assert {p.name for p in downloads.glob("*.csv")} == {"T.csv"} and (downloads / "T.json").is_file()
+    recorded = first.manifest["downloads"]
+    assert set(recorded) == {"downloads/2022/year/T.csv", "downloads/2022/year/T.json"}
+    assert all(r["threshold"] == 5 and len(r["sha256"]) == 64 for r in recorded.values())
+    assert json.loads((build / "manifest.json").read_text())["parameters"]["threshold"] == 5
+
+    folder = processed / "2022" / "year" / "appendix"
+    edits = iter(range(100))  # an unrelated edit (a letter page) before each run: the book is rebuilt
+    monkeypatch.setattr("imdi_analysis.pipeline.book_key", lambda keys: f"edited {next(edits)}")
+
+    before = (downloads / "T.csv").read_bytes()
+    (folder / "T.csv").write_text(
+        "Kjønn,Måltall,Verdi,Symbol\nMenn,Antall,2,\nKvinner,Antall,13,\nI alt,Antall,15,\n"
+    )
+    manifest = json.loads((folder / "manifest.json").read_text())
+    with pytest.raises(PipelineError, match="is not the file the appendix step wrote"):
+        run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
+    manifest["threshold"] = 1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(PipelineError, match="made with threshold 1, this run uses 5"):
+        run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
+    assert (downloads / "T.csv").read_bytes() == before
+
+
+def test_appendix_downloads_lists_only_files_of_the_manifest(tmp_path: Path):
+    """A stray CSV beside the appendix step's files (not in its manifest) is never published."""
+    import json
+
+    from imdi_analysis.appendix.build import write_files_manifest
+    from imdi_analysis.pipeline import appendix_downloads
+    from imdi_analysis.runs import load_runs, plan
+
+    folder = tmp_path / "processed" / "2022" / "year" / "appendix"
+    folder.mkdir(parents=True)
+    (folder / "T.csv").write_text("Kjønn,Måltall,Verdi,Symbol\nI alt,Antall,15,\n")
+    write_files_manifest(folder, 2022, "year", 5, tmp_path / "registers")
+    (folder / "stray.csv").write_text("Kjønn,Måltall,Verdi,Symbol\nMenn,Antall,2,\n")
+    entries = load_runs(PIPELINE / "runs_downloads.yml", NOTEBOOKS)
+    runs = plan(
+        entries,
+        [2022],
+        ["year"],
+        [2022],
+        str(tmp_path / "registers"),
+        None,
+        str(tmp_path / "processed"),
+        [2022],
+    )
+    pairs = appendix_downloads(runs, tmp_path / "processed", 5, tmp_path / "registers")
+    assert [target.as_posix() for _, target in pairs] == ["downloads/2022/year/T.csv"]
+    assert json.loads((folder / "manifest.json").read_text())["threshold"] == 5
+    with pytest.raises(PipelineError, match="made from"):
+        appendix_downloads(runs, tmp_path / "processed", 5, tmp_path / "other")

@@ -8,7 +8,10 @@
    extracts, marking tables the letter calls preliminary for this report;
 3. apply disclosure control (:func:`imdi_analysis.disclosure.apply_disclosure`);
 4. publish ``<key>.csv`` (with a ``<key>.json`` sidecar) per table and one workbook
-   ``vedlegg3_<year>_<period>.xlsx`` into ``<output_dir>/<year>/<period>/appendix/``.
+   ``vedlegg3_<year>_<period>.xlsx`` into ``<output_dir>/<year>/<period>/appendix/``, with a
+   ``manifest.json`` recording the report, the threshold, the register folder and the SHA-256 of
+   every file written (:data:`DOWNLOADS_MANIFEST`): the book publishes only the files listed
+   there, checked against their checksums and the run's threshold.
 
 Steps 2–4 (up to the workbook) run in up to :data:`MAX_JOBS` worker processes, each building
 whole groups of tables that read the same extracts (the tables of one builder module).
@@ -19,6 +22,7 @@ failure at any step leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
@@ -43,6 +47,8 @@ from imdi_analysis.publish import publish_csv, publish_workbook, report_text
 from imdi_analysis.tables import AppendixTable
 
 APPENDIX_FOLDER = "appendix"
+DOWNLOADS_MANIFEST = "manifest.json"
+DOWNLOADS_FORMAT = "imdi-appendix-files"
 MAX_JOBS = 2
 DOWNLOADS_HREF = "../../downloads/{year}/{period}/{name}"  # from <year>/<period>/appendix.html
 PRELIMINARY_REPORTS = {"H1": ("halvårsrapport", "halvårlig"), "year": ("årsrapport",)}
@@ -131,10 +137,32 @@ def build_appendix(
             synthetic=run.synthetic,
             threshold=threshold,
         )
+        write_files_manifest(staging, year, period, threshold, run.data_dir)
         swap_folder(staging, folder)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return tables
+
+
+def write_files_manifest(folder: Path, year: int, period: str, threshold: int, data_dir: Path) -> None:
+    """``manifest.json``: what was built (report, threshold, registers) and the SHA-256 of every file."""
+    from imdi_analysis.manifest import sha256_file
+    from imdi_analysis.tabular import write_atomic
+
+    files = {
+        p.name: sha256_file(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != DOWNLOADS_MANIFEST
+    }
+    manifest = {
+        "format": DOWNLOADS_FORMAT,
+        "year": int(year),
+        "period": period,
+        "threshold": int(threshold),
+        "data_dir": str(Path(data_dir).resolve()),
+        "files": files,
+    }
+    write_atomic(folder / DOWNLOADS_MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
 
 
 @dataclass(frozen=True)

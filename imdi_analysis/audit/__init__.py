@@ -757,20 +757,23 @@ def check_table(
 def published_table(path: Path, table: AppendixTable, scope: str) -> PublishedTable:
     """What the LP audit needs of a table read back: categories, measure, status, value, rounding."""
     data = table.data
-    halves = data["half_unit"] if "half_unit" in data.columns else pd.Series(0.5, index=data.index)
+    halves = data["half_unit"].tolist() if "half_unit" in data.columns else [0.5] * len(data)
+    labels = (
+        zip(*(data[d].tolist() for d in table.dims), strict=True) if table.dims else iter([()] * len(data))
+    )
     cells = [
         PublishedCell(
-            tuple(category_label(v) for v in categories),
+            tuple(v if isinstance(v, str) else category_label(v) for v in categories),
             str(measure),
-            "" if pd.isna(status) else str(status),
-            float(value) if pd.notna(value) else math.nan,
+            status if isinstance(status, str) else "",
+            float(value) if value == value and value is not None else math.nan,
             float(half),
         )
-        for *categories, measure, status, value, half in zip(
-            *(data[d] for d in table.dims),
-            data["measure"],
-            data["status"],
-            data["value"],
+        for categories, measure, status, value, half in zip(
+            labels,
+            data["measure"].tolist(),
+            data["status"].tolist(),
+            data["value"].tolist(),
             halves,
             strict=True,
         )

@@ -98,6 +98,13 @@ class AuditRule:
         if not self.require_interval_width >= 0:
             raise ValueError("require_interval_width must be 0 or more.")
 
+    def passes(self, low: float, high: float) -> bool:
+        """Whether values ``low`` and ``high`` of one feasible quantity prove it passes (its true
+        interval holds ``[low, high]``)."""
+        if not low <= high:
+            return False
+        return self.violation(low, high) is None
+
     def violation(self, low: float, high: float) -> str | None:
         """``"determined"``, ``"small_interval"`` or ``None`` for an interval ``[low, high]``."""
         whole_low, whole_high = whole(low, math.ceil), whole(high, math.floor)
@@ -586,24 +593,65 @@ def solve(system: System, rule: AuditRule) -> list[LPFinding]:
 def solve_component(
     component: Component, targets, system: System, rule: AuditRule, linprog
 ) -> list[LPFinding]:
-    """Min and max of each target over one component."""
+    """Min and max of each target over one component.
+
+    Every solution found is a feasible point of the component, so the values each target takes
+    at the points seen so far bound its interval from inside. A target whose seen values already
+    prove that it passes (:meth:`AuditRule.passes`) needs no LP of its own; the first two LPs
+    (min and max of the sum of all unknowns) and each target's LPs feed the seen points.
+    """
+    from scipy.sparse import coo_matrix
+
     position = {v: i for i, v in enumerate(component.variables)}
     n = len(position)
 
     def matrix(rows):
         if not rows:
             return None, None
-        a = np.zeros((len(rows), n))
+        r, c, v = [], [], []
         b = np.zeros(len(rows))
-        for r, (terms, constant) in enumerate(rows):
+        for i, (terms, constant) in enumerate(rows):
             for index, coef in terms.items():
-                a[r, position[index]] += coef
-            b[r] = -constant
-        return a, b
+                r.append(i), c.append(position[index]), v.append(coef)
+            b[i] = -constant
+        return coo_matrix((v, (r, c)), shape=(len(rows), n)).tocsr(), b
 
     a_eq, b_eq = matrix(component.equalities)
     a_ub, b_ub = matrix(component.inequalities)
     tables = sorted({place[1] for v in component.variables for place in system.quantities[v].places})
+    seen_low, seen_high = np.full(n, np.inf), np.full(n, -np.inf)
+    points: list[np.ndarray] = []
+
+    def optimise(objective: np.ndarray):
+        result = linprog(
+            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
+        )
+        if result.status == 0:
+            np.minimum(seen_low, result.x, out=seen_low)
+            np.maximum(seen_high, result.x, out=seen_high)
+            points.append(result.x)
+        return result
+
+    def seen(c: np.ndarray, offset: float) -> tuple[float, float]:
+        nonzero = np.flatnonzero(c)
+        if len(nonzero) == 1 and c[nonzero[0]] == 1.0:
+            return seen_low[nonzero[0]] + offset, seen_high[nonzero[0]] + offset
+        values = [float(c @ x) + offset for x in points]
+        return (min(values), max(values)) if values else (np.inf, -np.inf)
+
+    def inconsistent(path: str, table: str, label: str) -> LPFinding:
+        return LPFinding(
+            path,
+            table,
+            "inconsistent",
+            f"the published numbers linked to {label} contradict each other "
+            f"(tables {', '.join(tables)}); the audit cannot bound it.",
+        )
+
+    if optimise(np.ones(n)).status == 2:
+        expression, path, table, label = targets[0]
+        return [inconsistent(path, table, label)]
+    optimise(-np.ones(n))
     findings = []
     for expression, path, table, label in targets:
         c = np.zeros(n)
@@ -613,43 +661,38 @@ def solve_component(
                 c[position[index]] += coef
             else:
                 offset += coef * (system.quantities[index].known or 0.0)
-        bounds = []
-        for sign in (1.0, -1.0):
-            result = linprog(
-                sign * c, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
-            )
-            if result.status == 2:
-                findings.append(
-                    LPFinding(
-                        path,
-                        table,
-                        "inconsistent",
-                        f"the published numbers linked to {label} contradict each other "
-                        f"(tables {', '.join(tables)}); the audit cannot bound it.",
-                    )
-                )
-                return findings
-            bounds.append(math.inf if result.status == 3 else sign * result.fun + offset)
-        low, high = bounds
-        verdict = rule.violation(low, high)
-        shown = f"[{fmt(whole(low, math.ceil))}, {fmt(whole(high, math.floor))}]"
-        if shown != f"[{fmt(low)}, {fmt(high)}]":
-            shown += f" (as reals [{fmt(low)}, {fmt(high)}])"
+        if rule.passes(*seen(c, offset)):
+            continue
+        low = optimise(c)
+        if low.status != 0:
+            return [*findings, inconsistent(path, table, label)]
+        low_value = float(low.fun) + offset
+        if rule.passes(low_value, seen(c, offset)[1]):
+            continue
+        high = optimise(-c)
+        high_value = math.inf if high.status == 3 else -float(high.fun) + offset
+        verdict = rule.violation(low_value, high_value)
         if verdict:
-            linked = ", ".join(tables[:MAX_CELLS_IN_MESSAGE]) + (
-                " …" if len(tables) > MAX_CELLS_IN_MESSAGE else ""
-            )
-            what = "is determined" if verdict == "determined" else f"lies inside 1–{rule.threshold - 1}"
-            findings.append(
-                LPFinding(
-                    path,
-                    table,
-                    verdict,
-                    f"hidden {label} {what}: the published numbers bound it to {shown} "
-                    f"(relations over {len(component.variables)} hidden cell(s) of table(s) {linked}).",
-                )
-            )
+            findings.append(failure(verdict, low_value, high_value, label, path, table, tables, n, rule))
     return findings
+
+
+def failure(
+    verdict: str, low: float, high: float, label: str, path: str, table: str, tables, n: int, rule: AuditRule
+) -> LPFinding:
+    """The finding of a hidden quantity that ``rule`` does not accept."""
+    shown = f"[{fmt(whole(low, math.ceil))}, {fmt(whole(high, math.floor))}]"
+    if shown != f"[{fmt(low)}, {fmt(high)}]":
+        shown += f" (as reals [{fmt(low)}, {fmt(high)}])"
+    linked = ", ".join(tables[:MAX_CELLS_IN_MESSAGE]) + (" …" if len(tables) > MAX_CELLS_IN_MESSAGE else "")
+    what = "is determined" if verdict == "determined" else f"lies inside 1–{rule.threshold - 1}"
+    return LPFinding(
+        path,
+        table,
+        verdict,
+        f"hidden {label} {what}: the published numbers bound it to {shown} "
+        f"(relations over {n} hidden cell(s) of table(s) {linked}).",
+    )
 
 
 def audit_release(tables: Iterable[PublishedTable], rule: AuditRule) -> list[LPFinding]:
