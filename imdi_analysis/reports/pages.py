@@ -1,0 +1,263 @@
+"""What the report notebooks display: the deviations, key-figure and quarterly pages, in Norwegian.
+
+Each page function returns plain values (markdown text and tables as frames); the notebooks show
+tables with :func:`imdi_analysis.formatting.reader_table`, which escapes every cell. Text from the
+letter (SP texts, assignment titles, post names) is escaped for markdown with
+:func:`imdi_analysis.publish.markdown_text` wherever it reaches markdown.
+
+Links point at sibling pages of the same period section of the book (``goal_4.ipynb``,
+``budget_status.ipynb``) and at the year's letter pages one level up.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from imdi_analysis import config
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold, disclose_indicators
+from imdi_analysis.formatting import format_date, format_mill_kr, format_number, format_percent
+from imdi_analysis.indicators.registry import INDICATORS, compute_indicators, previous_year
+from imdi_analysis.letter.goals import letter_year_for, sp_indicators
+from imdi_analysis.publish import markdown_text, table_markdown
+from imdi_analysis.reports.deviations import (
+    BUDGET_DEVIATION_SHARE,
+    assignment_deadlines,
+    budget_deviations,
+    indicator_deviations,
+)
+from imdi_analysis.reports.key_figures import KEY_FIGURES, key_figures_table
+from imdi_analysis.reports.quarterly import QuarterlyAnalysis, quarter_label, quarterly_analysis
+from imdi_analysis.tables import STATUS_MISSING, STATUS_NOT_APPLICABLE, STATUS_SUPPRESSED
+
+REPORT_NAMES = {"H1": "Halvårsrapport", "year": "Årsrapport"}
+REASON_LABELS = {"rule": "prognosen er utenfor regelen i instruksen", "share": "avvik fra tildelt"}
+
+
+@dataclass
+class DeviationsPage:
+    """The deviations of one report: steering parameters, budget and assignments."""
+
+    year: int
+    period: str
+    indicators: pd.DataFrame  # for readers
+    budget: pd.DataFrame  # for readers
+    assignments: pd.DataFrame  # for readers
+    links: list[str] = field(default_factory=list)  # markdown links to the pages the rows come from
+    synthetic: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def heading(self) -> str:
+        return f"Avvik – {REPORT_NAMES[self.period].lower()} {self.year}"
+
+    def intro(self) -> str:
+        status = format_date(config.reference_date(self.year, self.period))
+        text = (
+            f"Status per {status}. Halvårsrapporten «skal i hovedsak vies til avvik fra mål og "
+            "styringsparametere, risiko for manglende måloppnåelse og budsjettmessige utfordringer» "
+            "(tildelingsbrevet, punkt 9.1). Siden samler tre lister: styringsparameterne med endring fra "
+            "samme periode året før, budsjettpostene med avvik, og oppdragene med frist i perioden."
+        )
+        if self.synthetic:
+            text += "\n\n**Registertallene er syntetiske** og beskriver ingen virkelige personer."
+        return text
+
+
+def resolve_threshold(threshold: int | None) -> int:
+    """The run's threshold; ``None`` (a run with the default) is :data:`DEFAULT_THRESHOLD`."""
+    return check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
+
+
+def format_change(change: float, unit: str) -> str:
+    """A change for readers: percentage points for shares, months, or a whole count, with sign."""
+    if math.isnan(change):
+        return STATUS_MISSING
+    sign = "+" if change > 0 else ("−" if change < 0 else "")
+    size = abs(change)
+    if unit == "share":
+        return f"{sign}{format_number(size * 100, 1)} p.p."
+    if unit == "months":
+        return f"{sign}{format_number(size, 1)} mnd."
+    if unit == "ratio":
+        return f"{sign}{format_number(size, 2)}"
+    return f"{sign}{format_number(size)}"
+
+
+def format_value(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return STATUS_MISSING
+    if unit == "share":
+        return format_percent(value)
+    if unit == "months":
+        return format_number(value, 1)
+    if unit == "ratio":
+        return format_number(value, 2)
+    return format_number(value)
+
+
+def beyond_text(beyond: object, status: str) -> str:
+    if status == STATUS_SUPPRESSED:
+        return STATUS_SUPPRESSED
+    if beyond is None:
+        return STATUS_NOT_APPLICABLE if status != STATUS_MISSING else STATUS_MISSING
+    return "Ja" if beyond else "Nei"
+
+
+def deviations_page(
+    year: int, period: str, data_dir: Path | None = None, threshold: int | None = None
+) -> DeviationsPage:
+    """Compute the three lists of the deviations page for ``year`` and ``period`` (``H1`` or ``year``)."""
+    config.check_period(period)
+    threshold = resolve_threshold(threshold)
+    _directory, synthetic = config.register_dir(data_dir)
+    mapping = sp_indicators(year)
+    ids = [i for i in mapping["indicator_id"] if i in INDICATORS]
+    current = disclose_indicators(compute_indicators(year, period, data_dir, ids), threshold)
+    before = previous_year(year, period, data_dir, ids)
+    before = disclose_indicators(before, threshold) if len(before) else before
+    deviations = indicator_deviations(current, before).merge(
+        mapping[["indicator_id", "sp", "goal"]], on="indicator_id", suffixes=("_registry", "")
+    )
+    indicators = pd.DataFrame(
+        {
+            "SP": [f"SP {sp}" for sp in deviations["sp"]],
+            "Indikator": [INDICATORS[i].title_nb for i in deviations["indicator_id"]],
+            f"{year}": [
+                STATUS_SUPPRESSED if s == STATUS_SUPPRESSED and math.isnan(v) else format_value(v, u)
+                for v, u, s in zip(deviations["value"], deviations["unit"], deviations["status"], strict=True)
+            ],
+            f"{year - 1}": [
+                format_value(v, u)
+                for v, u in zip(deviations["previous_value"], deviations["unit"], strict=True)
+            ],
+            "Endring": [
+                STATUS_SUPPRESSED if s == STATUS_SUPPRESSED else format_change(c, u)
+                for c, u, s in zip(
+                    deviations["change"], deviations["unit"], deviations["status"], strict=True
+                )
+            ],
+            "Utover usikkerheten": [
+                beyond_text(b, s) for b, s in zip(deviations["beyond"], deviations["status"], strict=True)
+            ],
+            "Mål": [f"Mål {g}" for g in deviations["goal"]],
+        }
+    )
+    goals = sorted(set(int(g) for g in deviations["goal"]))
+    links = [f"[Mål {g}](goal_{g}.ipynb)" for g in goals]
+    return DeviationsPage(
+        year=year,
+        period=period,
+        indicators=indicators,
+        budget=budget_rows(year, period),
+        assignments=assignment_rows(year, period),
+        links=links,
+        synthetic=synthetic,
+    )
+
+
+def budget_rows(year: int, period: str) -> pd.DataFrame:
+    """Posts whose forecast leaves its rule or deviates from the allocation by more than the share."""
+    from imdi_analysis.budget.status import budget_status
+
+    posts = budget_status(year, config.reference_date(year, period)).posts
+    rows = budget_deviations(posts)
+    return pd.DataFrame(
+        {
+            "Post": [f"{c}.{p:02d}" for c, p in zip(rows["chapter"], rows["post"], strict=True)],
+            "Navn": rows["name"].astype(str).to_numpy() if "name" in rows else "",
+            "Tildelt (mill. kr)": [format_mill_kr(v, 2) for v in rows["allocation_nok"]],
+            "Prognose (mill. kr)": [format_mill_kr(v, 2) for v in rows["forecast_nok"]],
+            "Avvik": [format_percent(v) for v in rows["deviation_share"]],
+            "Grunn": ["; ".join(REASON_LABELS[r] for r in reasons) for reasons in rows["reasons"]],
+        }
+    )
+
+
+def assignment_rows(year: int, period: str) -> pd.DataFrame:
+    """Assignments due in the period or passed, then those with a deadline in words."""
+    from imdi_analysis.letter.assignments import load_assignments
+
+    letter = letter_year_for(year)
+    listed = assignment_deadlines(
+        load_assignments(letter), config.period_start(year), config.reference_date(year, period)
+    )
+    when = {"in_period": "Frist i perioden", "passed": "Frist passert", "text": "Frist oppgitt som tekst"}
+    return pd.DataFrame(
+        {
+            "Oppdrag": listed["number"].astype(object).fillna(STATUS_MISSING).astype(str).to_numpy(),
+            "Tittel": listed["title"].astype(str).to_numpy(),
+            "Frist": [
+                format_date(d) if pd.notna(d) else (str(t) if pd.notna(t) else "ikke oppgitt")
+                for d, t in zip(listed["deadline"], listed["deadline_text"], strict=True)
+            ],
+            "Frist i forhold til perioden": [when[w] for w in listed["when"]],
+            "Status (fylles ut)": "",
+        }
+    )
+
+
+def budget_note() -> str:
+    share = format_percent(BUDGET_DEVIATION_SHARE, 0)
+    return (
+        f"Budsjettposter tas med når prognosen for året er utenfor regelen i instruksen, eller avviker "
+        f"mer enn {share} fra tildelt beløp. Se [budsjettstatus](budget_status.ipynb) for alle poster."
+    )
+
+
+def indicator_note() -> str:
+    return (
+        "«Utover usikkerheten» er *Ja* når 95 %-intervallet for endringen ikke inneholder 0: endringen "
+        "± 1,96 · √(se₁² + se₂²), der standardfeilene kommer fra indikatorenes egne 95 %-intervaller. "
+        "Tellinger fra registre er fulltellinger uten slik usikkerhet (`.`). `:` er skjult av hensyn til "
+        "personvern."
+    )
+
+
+# ------------------------------------------------------------------------------- key figures
+
+
+def key_figures_markdown(year: int) -> str:
+    """The heading text and the list of where each key figure is defined."""
+    defined = "; ".join(f"{markdown_text(f.label_nb)}: {markdown_text(f.defined_in)}" for f in KEY_FIGURES)
+    return (
+        f"Hovedtall for {year} og de fire årene før, til del II av årsrapporten («Introduksjon til "
+        "virksomheten og hovedtall», tildelingsbrevet punkt 9.1). Hvert tall er det samme som på siden der "
+        f"det er definert. Definisjoner: {defined}. `..` betyr at tallgrunnlag mangler, `:` at tallet er "
+        "skjult av hensyn til personvern."
+    )
+
+
+def key_figures_for_readers(year: int, data_dir: Path | None = None, threshold: int | None = None):
+    """The key-figure table (a frame of strings)."""
+    return key_figures_table(year, data_dir, resolve_threshold(threshold))
+
+
+# ------------------------------------------------------------------------------- quarterly
+
+
+def quarterly_page(
+    year: int, quarter: str, data_dir: Path | None = None, threshold: int | None = None
+) -> QuarterlyAnalysis:
+    return quarterly_analysis(year, quarter, data_dir, resolve_threshold(threshold))
+
+
+def quarterly_intro(analysis: QuarterlyAnalysis) -> str:
+    label = quarter_label(analysis.year, analysis.quarter)
+    text = (
+        f"Kvartalsvis analyse av bosettingsarbeidet, {label} (status ved kvartalets siste dag). "
+        "«IMDi skal utarbeide en kvartalsvis analyse av bosettingsarbeidet som redegjør for status og "
+        "utviklingstrekk» (instruksen, vedlegg 1, punkt 3.2)."
+    )
+    if analysis.synthetic:
+        text += "\n\n**Registertallene er syntetiske** og beskriver ingen virkelige personer."
+    for note in analysis.notes:
+        text += f"\n\n{markdown_text(note)}"
+    return text
+
+
+def quarterly_tables_markdown(analysis: QuarterlyAnalysis) -> list[str]:
+    """Each disclosed table as the book shows appendix tables (HTML with its notes and legend)."""
+    return [table_markdown(table) for table in analysis.tables]
