@@ -23,7 +23,7 @@ def test_changes_in_percentage_points_months_and_counts():
     assert format_change(36057.0, "count") == "+36\u00a0057"  # no-break space groups digits
     assert format_change(0.0, "share") == "0,0 p.p."
     assert format_change(math.nan, "share") == ".."
-    assert format_value(0.871, "share") == "87,1 %"
+    assert format_value(0.871, "share") == "87,1\u00a0%"
     assert format_value(0.3241, "ratio") == "0,32"
 
 
