@@ -35,11 +35,13 @@ STATUS_COLUMN = "status"
 NO_STATUS = ""
 ATTRS = ("label", "source", "updated")
 # Totals are recognised by label ("Arbeidssituasjon i alt", "I alt", "Begge kjønn", "Labour force
-# status, total") or code ("0", "00", "T", "TOT") and must then equal the sum of other categories.
-TOTAL_LABEL = re.compile(
-    r"(\bi alt|\btotal|\btotalt)$|^(i alt|alle|begge kjønn|total|totalt|hele landet|both sexes)\b",
-    re.IGNORECASE,
+# status, total") or code ("0", "00", "T", "TOT"). A grand-total label or code, or a "…, i alt"
+# category that is the largest in every cell, must equal the sum of other categories; a smaller
+# "…, i alt" category may be a subtotal listed without its parts.
+GRAND_TOTAL_LABEL = re.compile(
+    r"^(i alt|alle|begge kjønn|total|totalt|hele landet|both sexes)\b", re.IGNORECASE
 )
+SUBTOTAL_LABEL = re.compile(r"(\bi alt|\btotal|\btotalt)$", re.IGNORECASE)
 TOTAL_CODE = re.compile(r"0+|T|TOT|TOTAL|TOTALT|ALLE", re.IGNORECASE)
 SUM_TOLERANCE = 0.5  # counts are integers: a total equals its parts exactly
 MAX_EXHAUSTIVE = 12  # up to this many categories, every set of parts is tried
@@ -192,11 +194,16 @@ def category_hierarchy(
     non_empty = {codes[i] for i in searchable}
     found = {code: [] for code in codes}
     for target, subset in candidate_sums(codes, labels, searchable):
+        if detail_holds_total(codes, labels, target, subset):
+            continue
         if sum_holds(values, target, subset, tolerance):
             found[codes[target]].append(frozenset(codes[i] for i in subset))
-    found = {code: sets for code, sets in found.items() if sets}
-    leaves = [c for c in codes if c not in found]
-    parts = {code: leaf_parts(code, sets, leaves, labels, dim, source) for code, sets in found.items()}
+    magnitude = {code: float(np.nansum(np.abs(values[:, i]))) for i, code in enumerate(codes)}
+    parts = resolve_parts(
+        codes, labels, {c: sets for c, sets in found.items() if sets}, magnitude, dim, source
+    )
+    leaves = [c for c in codes if c not in parts]
+    check_distinct_totals(parts, labels, dim, source)
     check_marked_totals(frame, codes, labels, parts, non_empty, wide, dim, source)
     total = overall_total(codes, labels, leaves, parts, non_empty, dim, source)
     return CategoryHierarchy(dim, labels, tuple(leaves), parts, total)
@@ -225,7 +232,19 @@ def frame_dimensions(frame: pd.DataFrame) -> list[str]:
 
 def is_marked_total(code: str, label: str) -> bool:
     """Whether a code or label says the category is a total ("…, i alt", "Begge kjønn", ``00``)."""
-    return bool(TOTAL_CODE.fullmatch(code.strip()) or TOTAL_LABEL.search(label.strip()))
+    return is_grand_total(code, label) or bool(SUBTOTAL_LABEL.search(label.strip()))
+
+
+def is_grand_total(code: str, label: str) -> bool:
+    """Whether a code or label says the category is the total of the whole dimension."""
+    return bool(TOTAL_CODE.fullmatch(code.strip()) or GRAND_TOTAL_LABEL.search(label.strip()))
+
+
+def is_largest(wide: pd.DataFrame, code: str) -> bool:
+    """Whether a category is at least as large as every other one in every cell where it is known."""
+    column = wide[code]
+    known = column.notna()
+    return bool(known.any() and (wide[known].max(axis=1) <= column[known] + SUM_TOLERANCE).all())
 
 
 def candidate_sums(codes: list[str], labels: dict[str, str], searchable: list[int]):
@@ -234,7 +253,8 @@ def candidate_sums(codes: list[str], labels: dict[str, str], searchable: list[in
     With at most :data:`MAX_EXHAUSTIVE` non-empty categories every set of two or more others is
     tried; beyond that, the runs of consecutive categories just after or before the target (how
     Statistics Norway lists a total's parts) and the set of all other categories. A single part
-    is tried only for a category marked as a total whose part is not marked.
+    is tried only for a category marked as a total whose part is not marked, or for a grand
+    total ("I alt", ``00``) whose one part is a subtotal.
     """
     for target in searchable:
         others = [i for i in searchable if i != target]
@@ -249,9 +269,49 @@ def candidate_sums(codes: list[str], labels: dict[str, str], searchable: list[in
             subsets = iter([*map(tuple, runs), tuple(others)])
         yield from ((target, s) for s in subsets)
         if is_marked_total(codes[target], labels[codes[target]]):
+            grand = is_grand_total(codes[target], labels[codes[target]])
             for i in others:
-                if not is_marked_total(codes[i], labels[codes[i]]):
+                part_code, part_label = codes[i], labels[codes[i]]
+                if not is_marked_total(part_code, part_label) or (
+                    grand and not is_grand_total(part_code, part_label)
+                ):
                     yield target, (i,)
+
+
+def detail_holds_total(
+    codes: list[str], labels: dict[str, str], target: int, subset: tuple[int, ...]
+) -> bool:
+    """Whether a detailed (unmarked) category would be the sum of a category labelled as a total.
+
+    A subtotal is never inside a detailed category, so such a sum is a coincidence of numbers.
+    """
+    if is_marked_total(codes[target], labels[codes[target]]):
+        return False
+    return any(is_marked_total(codes[i], labels[codes[i]]) for i in subset)
+
+
+def check_distinct_totals(
+    parts: dict[str, tuple[str, ...]], labels: dict[str, str], dim: str, source: str
+) -> None:
+    """Two totals with the same parts are ambiguous, unless one is the grand total of a subtotal.
+
+    The numbers alone then cannot say which contains which (with few cells, sums of small counts
+    coincide); a grand total ("I alt", ``00``) equal to one subtotal is the one accepted case.
+    """
+    by_parts: dict[tuple[str, ...], list[str]] = {}
+    for code, leaves in parts.items():
+        by_parts.setdefault(leaves, []).append(code)
+    for leaves, codes in by_parts.items():
+        if len(codes) < 2:
+            continue
+        grand = [c for c in codes if is_grand_total(c, labels[c])]
+        if len(codes) == 2 and len(grand) == 1 and all(is_marked_total(c, labels[c]) for c in codes):
+            continue
+        raise TableLayoutError(
+            f"{source}: dimension {dim!r}: {' and '.join(describe(c, labels) for c in codes)} are all the sum "
+            f"of [{', '.join(describe(c, labels) for c in leaves)}], so it cannot be told which contains "
+            "which. Download the table with more years or breakdowns, or only the detailed categories."
+        )
 
 
 def sum_holds(values: np.ndarray, target: int, subset: tuple[int, ...], tolerance: float) -> bool:
@@ -264,28 +324,54 @@ def sum_holds(values: np.ndarray, target: int, subset: tuple[int, ...], toleranc
     return bool((np.abs(target_values - sums) <= tolerance).all() and (target_values != 0).any())
 
 
-def leaf_parts(
-    code: str, sets: list[frozenset], leaves: list[str], labels: dict[str, str], dim: str, source: str
-) -> tuple[str, ...]:
-    """The one set of leaves a total is the sum of; refuse none or several."""
-    leaf_sets = sorted({s for s in sets if s <= set(leaves)}, key=lambda s: [leaves.index(c) for c in s])
-    if len(leaf_sets) == 1:
-        return tuple(c for c in leaves if c in leaf_sets[0])
-    name = describe(code, labels)
-    if not leaf_sets:
-        raise TableLayoutError(
-            f"{source}: dimension {dim!r}: {name} is the sum of other totals but of no set of detailed "
-            "categories, so its parts cannot be told apart. Download the table with the detailed "
-            "categories of this dimension."
-        )
-    options = " or ".join(
-        "[" + ", ".join(describe(c, labels) for c in leaves if c in s) + "]" for s in leaf_sets
-    )
-    raise TableLayoutError(
-        f"{source}: dimension {dim!r}: {name} is the sum of {options}; the layout is ambiguous, so a "
-        "person could be counted twice. Download the table with only the categories you need, or "
-        "with more years or breakdowns so that the totals can be told apart."
-    )
+def resolve_parts(
+    codes: list[str],
+    labels: dict[str, str],
+    found: dict[str, list[frozenset]],
+    magnitude: dict[str, float],
+    dim: str,
+    source: str,
+) -> dict[str, tuple[str, ...]]:
+    """Each total's leaves, from the smallest total up; refuse a total with two sets of leaves.
+
+    A sum found for a category is expanded into leaves (a part that is itself a total stands for
+    its leaves). A sum that would hold a leaf twice — a total and one of its own parts, as in
+    1 + 1 + 2 = 4 where "1" is the subtotal of "11" — is dropped; a category left with no sum is a
+    leaf. Two sums with different leaves are two possible layouts and refused.
+    """
+    parts: dict[str, tuple[str, ...]] = {}
+    for code in bottom_up(codes, found, magnitude):
+        options: set[frozenset] = set()
+        for subset in found[code]:
+            flat = [leaf for part in subset for leaf in parts.get(part, (part,))]
+            if len(flat) == len(set(flat)) and code not in flat:
+                options.add(frozenset(flat))
+        ordered = sorted(options, key=lambda s: sorted(codes.index(c) for c in s))
+        if len(ordered) > 1:
+            listed = " or ".join(
+                "[" + ", ".join(describe(c, labels) for c in codes if c in option) + "]" for option in ordered
+            )
+            raise TableLayoutError(
+                f"{source}: dimension {dim!r}: {describe(code, labels)} is the sum of {listed}; the layout "
+                "is ambiguous, so a person could be counted twice. Download the table with only the "
+                "categories you need, or with more years or breakdowns so that the totals can be told apart."
+            )
+        if ordered:
+            parts[code] = tuple(c for c in codes if c in ordered[0])
+    return {code: parts[code] for code in codes if code in parts}
+
+
+def bottom_up(codes: list[str], found: dict[str, list[frozenset]], magnitude: dict[str, float]) -> list[str]:
+    """Totals from the smallest up; among equal ones (a subtotal with one part), the inner first."""
+    remaining = sorted(found, key=lambda c: (magnitude[c], codes.index(c)))
+    order: list[str] = []
+    while remaining:
+        smallest = [c for c in remaining if magnitude[c] == magnitude[remaining[0]]]
+        ready = [c for c in smallest if not any(p in remaining and p != c for s in found[c] for p in s)]
+        chosen = (ready or smallest)[0]
+        order.append(chosen)
+        remaining.remove(chosen)
+    return order
 
 
 def check_marked_totals(
@@ -300,7 +386,10 @@ def check_marked_totals(
 ) -> None:
     """A category labelled as a total must be a total, or a part of one (a subtotal shown alone).
 
-    A category with no known non-zero cell cannot be checked and is let through.
+    A "…, i alt" category that is inside no total is taken for a subtotal listed without its
+    parts only when it is smaller than some other category somewhere (a total never is); a
+    grand-total label or code ("I alt", ``00``) or a largest "…, i alt" category is refused. A
+    category with no known non-zero cell cannot be checked and is let through.
     """
     covered = {leaf for leaves in parts.values() for leaf in leaves}
     for code in codes:
@@ -309,6 +398,7 @@ def check_marked_totals(
             or code in covered
             or code not in non_empty
             or not is_marked_total(code, labels[code])
+            or not (is_grand_total(code, labels[code]) or is_largest(wide, code))
         ):
             continue
         top = top_level(codes, parts, exclude=code)
@@ -343,7 +433,7 @@ def first_difference(wide: pd.DataFrame, code: str, others: list[str]) -> str:
     where = ", ".join(f"{n}={k}" for n, k in zip(wide.index.names, keys, strict=True) if n is not None)
     where = f" for {where}" if where else ""
     value = wide.loc[key, code]
-    if others and value >= wide.loc[key].max() and pd.notna(sums.loc[key]):
+    if differ.any() and others and value >= wide.loc[key].max() and pd.notna(sums.loc[key]):
         return f" ({value:g} against {sums.loc[key]:g}{where})"
     return f" (it is {value:g}{where})"
 
@@ -376,9 +466,9 @@ def overall_total(
     if not parts:
         return None
     whole = [c for c in leaves if c in non_empty]
-    for code, covered in parts.items():
-        if set(covered) >= set(whole):
-            return code
+    covering = [code for code, covered in parts.items() if set(covered) >= set(whole)]
+    if covering:
+        return next((c for c in covering if is_grand_total(c, labels[c])), covering[0])
     outside = [c for c in leaves if c in non_empty and not any(c in p for p in parts.values())]
     tops = [c for c in top_level(codes, parts, exclude="") if c in parts]
     raise TableLayoutError(

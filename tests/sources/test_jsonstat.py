@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from imdi_analysis.codes import SYMBOL_MISSING, SYMBOL_SUPPRESSED
 from imdi_analysis.errors import DataValidationError, TableLayoutError
@@ -325,3 +327,103 @@ def test_a_suppressed_subtotal_is_not_used_to_infer_or_refuse():
     document["status"] = status
     hierarchy = category_hierarchy(counts_only(parse_jsonstat(document)), "Status")
     assert "01" in hierarchy.leaves and hierarchy.parts["02"] == ("021", "022")
+
+
+@st.composite
+def layouts(draw, distinct_sums: bool):
+    """A status dimension laid out as SSB does: an optional "Arbeidssituasjon i alt" (code 0),
+    then groups, each with an optional "Gruppe g, i alt" subtotal and optionally its parts, over
+    1–3 years.
+
+    With ``distinct_sums`` every detailed count is a different power of two (times year + 1), so
+    no set of categories adds up to another by coincidence; otherwise counts are 0–40.
+    Returns the document, the true whole per year, the leaves and the subtotals with their parts.
+    """
+    years = draw(st.integers(1, 3))
+    groups = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
+    if distinct_sums:
+        powers = iter(draw(st.permutations(range(sum(groups)))))
+        exponents = [[next(powers) for _ in range(n)] for n in groups]
+        detail = [[[2**e * (y + 1) for y in range(years)] for e in group] for group in exponents]
+    else:
+        counts = st.lists(st.integers(0, 40), min_size=years, max_size=years)
+        detail = [[draw(counts) for _ in range(n)] for n in groups]
+    whole = [sum(part[y] for group in detail for part in group) for y in range(years)]
+    categories: list[tuple[str, str, list[int]]] = []
+    leaves: list[str] = []
+    subtotals: dict[str, tuple[str, ...]] = {}
+    if draw(st.booleans()):
+        categories.append(("0", "Arbeidssituasjon i alt", whole))
+    for g, group in enumerate(detail, start=1):
+        show_subtotal, show_parts = draw(st.sampled_from([(True, True), (True, False), (False, True)]))
+        part_codes = [f"{g}{k}" for k in range(1, len(group) + 1)]
+        if show_subtotal:
+            categories.append(
+                (f"{g}", f"Gruppe {g}, i alt", [sum(p[y] for p in group) for y in range(years)])
+            )
+            if show_parts:
+                subtotals[f"{g}"] = tuple(part_codes)
+            else:
+                leaves.append(f"{g}")
+        if show_parts:
+            categories += [(code, f"Del {code}", part) for code, part in zip(part_codes, group, strict=True)]
+            leaves += part_codes
+    document = {
+        "class": "dataset",
+        "id": ["Status", "Tid"],
+        "size": [len(categories), years],
+        "dimension": {
+            "Status": {
+                "category": {
+                    "index": [code for code, _, _ in categories],
+                    "label": {code: label for code, label, _ in categories},
+                }
+            },
+            "Tid": {"category": {"index": [str(2020 + y) for y in range(years)]}},
+        },
+        "value": [v for _, _, values in categories for v in values],
+    }
+    return document, whole, leaves, subtotals
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layouts(distinct_sums=True))
+def test_layouts_whose_sums_cannot_coincide_are_recognised_exactly(layout):
+    """When no sum of categories can equal another by chance, the reader finds SSB's layout:
+    with "Arbeidssituasjon i alt" it is the total of every leaf and each shown subtotal has
+    exactly its parts; without it, the reader either refuses (it cannot tell whether categories
+    outside the subtotals belong together) or finds the same leaves."""
+    document, whole, leaves, subtotals = layout
+    frame = parse_jsonstat(document)
+    has_total = "0" in document["dimension"]["Status"]["category"]["index"]
+    try:
+        hierarchy = category_hierarchy(frame, "Status")
+    except TableLayoutError:
+        assert not has_total, "refused a layout with its grand total"
+        return
+    assert list(hierarchy.leaves) == leaves
+    assert {c: p for c, p in hierarchy.parts.items() if c != "0"} == subtotals
+    if has_total:
+        assert hierarchy.total == "0" and hierarchy.parts["0"] == tuple(leaves)
+    wide = frame.pivot_table(index="Tid", columns="Status", values="value", aggfunc="first")
+    assert wide[leaves].sum(axis=1).tolist() == whole
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layouts(distinct_sums=False))
+def test_any_accepted_layout_adds_up(layout):
+    """With small counts, sums can coincide (1 + 2 = 3) and the numbers alone may not tell the
+    layout; whatever the reader accepts is still consistent: every total equals the sum of its
+    parts in every cell, and no leaf is also a total."""
+    document, _, _, _ = layout
+    frame = parse_jsonstat(document)
+    try:
+        hierarchy = category_hierarchy(frame, "Status")
+    except TableLayoutError:
+        return
+    wide = frame.pivot_table(index="Tid", columns="Status", values="value", aggfunc="first")
+    assert not set(hierarchy.leaves) & set(hierarchy.parts)
+    for code, parts in hierarchy.parts.items():
+        assert wide[code].tolist() == wide[list(parts)].sum(axis=1).tolist(), code
+    if hierarchy.total is not None:
+        assert set(hierarchy.parts[hierarchy.total]) >= {c for c in hierarchy.leaves if wide[c].any()}
