@@ -6,12 +6,32 @@ the ``status`` map, so a suppressed cell (``":"``) and a missing one (``".."``) 
 empty value and the reason is lost. Statistics Norway's symbols must survive into our tables
 (``imdi_analysis.codes.SYMBOL_*``), and we want codes and labels side by side. The format is
 small — ``id``, ``size``, ``dimension[*].category.index/label``, a row-major ``value`` list and
-a ``status`` map — so a ~50-line reader without a new dependency is the simpler choice.
+a ``status`` map — so a short reader without a new dependency is the simpler choice.
 
 The output has, per dimension ``d`` in ``id`` order, a code column ``d`` and a label column
 ``d_label``; then ``value`` (float, NaN where the response has ``null``) and ``status`` (the
 cell's symbol, or ``""``). Rows are in the response's row-major order (last dimension fastest).
-The dataset's ``label``, ``source`` and ``updated`` are kept in ``frame.attrs``.
+The dataset's ``label``, ``source`` and ``updated`` are kept in ``frame.attrs`` (and the file
+name in ``attrs["file"]``). ``category.index`` may be an object or an array, ``value`` a list or
+a sparse ``{position: value}`` object, and ``status`` an object, an array or one string.
+
+Totals and subtotals (:func:`category_hierarchy`)
+    Statistics Norway lists totals and subtotals beside the detailed categories (table 10809:
+    "Arbeidssituasjon i alt", "Sysselsatt og / eller under utdanning, i alt" and its parts, …).
+    Adding every category counts people two or three times. :func:`category_hierarchy` finds,
+    for one dimension, which categories are sums of which others — from the numbers (a
+    category equal to the sum of a set of others in every known cell) checked against the labels
+    and codes ("…, i alt", "I alt", "Begge kjønn", ``0``/``00``/``T``) — and returns the
+    *leaves* (categories that may be added) and each total's leaves. It refuses, with a
+    :class:`~imdi_analysis.errors.TableLayoutError` naming the file, dimension and categories, a
+    total that does not equal its parts, a total with two possible sets of parts, two totals
+    with the same parts, and totals with categories outside all of them.
+
+    Limitation: the numbers are evidence only where they cannot coincide. In a table with one or
+    two cells per category, small counts can add up by chance (1 + 2 = 3); the labels and the
+    checks above catch many such cases and refuse them, but a download with more cells (years,
+    sexes, ages) gives the reader more to check. Percentages are rounded separately and do not
+    add up: pass the counts.
 """
 
 from __future__ import annotations
@@ -173,10 +193,13 @@ def category_hierarchy(
 
     A category is a total or subtotal when, in every cell where it and a set of other categories
     are known (same categories of every other dimension), it equals their sum within
-    ``tolerance``, with at least one such cell non-zero. Labels ending in "i alt" (or starting
-    with "I alt", "Alle", "Begge kjønn", …) and codes such as ``0``, ``00`` or ``T`` mark
-    categories that must be totals. Pass a frame with one kind of contents (counts, not
-    percentages, which are rounded separately).
+    ``tolerance``, with at least one such cell non-zero. Sums are resolved into leaves from the
+    smallest total up (a sum holding a total and one of its own parts is dropped), and a
+    detailed (unlabelled) category is never taken as the sum of labelled totals. Labels ending
+    in "i alt" (or starting with "I alt", "Alle", "Begge kjønn", …) and codes such as ``0``,
+    ``00`` or ``T`` mark categories that must be totals; a smaller "…, i alt" category inside no
+    total is a subtotal listed without its parts. Pass a frame with one kind of contents
+    (counts, not percentages, which are rounded separately).
 
     Raises
     ------
