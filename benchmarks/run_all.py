@@ -36,6 +36,7 @@ def steps(scales: str) -> list[tuple[str, list[str], str]]:
         ("Indicators", ["benchmarks.bench_indicators", "--scales", scales], "results_indicators.md"),
         ("Statistics appendix", ["benchmarks.bench_appendix", "--scales", scales], "results_appendix.md"),
         ("Yearly run (cold, warm, --jobs)", ["benchmarks.bench_pipeline"], "results_pipeline.md"),
+        ("Attacker's audit of the default book", ["benchmarks.bench_audit"], "results_audit.md"),
         (
             "Disclosure control against τ-ARGUS",
             [

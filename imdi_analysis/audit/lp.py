@@ -74,6 +74,7 @@ SHARE_SCALE = {MEASURE_PERCENT: 100.0, MEASURE_SHARE: 1.0}
 EXACT_HALF_UNIT = 1e-9  # unrounded values (workbook numbers): only float tolerance
 VALUE_TOLERANCE = 1e-6
 MAX_CELLS_IN_MESSAGE = 6
+EXTRA_DIRECTIONS = 4  # random ±1 objectives solved first in a component: their vertices prune LPs
 REPORT_IN_PATH = re.compile(r"(?:^|[/_])(\d{4})[/_](year|H1)(?:[/_.]|$)")
 
 
@@ -652,6 +653,9 @@ def solve_component(
         expression, path, table, label = targets[0]
         return [inconsistent(path, table, label)]
     optimise(-np.ones(n))
+    directions = np.random.default_rng(len(targets) * 7919 + n)  # deterministic: same book, same LPs
+    for _ in range(EXTRA_DIRECTIONS if len(targets) > EXTRA_DIRECTIONS else 0):
+        optimise(directions.choice([-1.0, 1.0], size=n))
     findings = []
     for expression, path, table, label in targets:
         c = np.zeros(n)
