@@ -14,7 +14,7 @@ import pytest
 from imdi_analysis.disclosure import apply_disclosure
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.publish_jsonstat import write_jsonstat
-from imdi_analysis.sources.jsonstat import read_jsonstat
+from imdi_analysis.sources.jsonstat import category_hierarchy, read_jsonstat
 from imdi_analysis.tables import TOTAL, AppendixTable
 
 UPDATED = dt.date(2023, 2, 15)
@@ -183,3 +183,29 @@ def test_categories_that_print_the_same_are_refused(tmp_path):
     table = apply_disclosure(AppendixTable("4", "År", 2022, "year", data, ["year"], {"year": "År"}))
     with pytest.raises(ConfigError, match="written the same way"):
         write_jsonstat(table, tmp_path / "4.jsonstat.json", updated=UPDATED)
+
+
+def test_the_package_reader_finds_the_i_alt_totals_of_a_written_table(tmp_path):
+    """Every cell shown (threshold 3, counts 3–9): "I alt" of sex is Menn + Kvinner and "I alt" of
+    age is the sum of the age groups, so the reader recognises both as totals of the download."""
+    rows = {"Menn": [3, 4, 5], "Kvinner": [6, 7, 9]}
+    ages = ["0–17 år", "18–29 år", "30 år og over"]
+    records = [
+        (sex, age, float(v)) for sex, values in rows.items() for age, v in zip(ages, values, strict=True)
+    ]
+    records += [(sex, TOTAL, float(sum(values))) for sex, values in rows.items()]
+    records += [(TOTAL, age, float(rows["Menn"][j] + rows["Kvinner"][j])) for j, age in enumerate(ages)]
+    records.append((TOTAL, TOTAL, float(sum(map(sum, rows.values())))))
+    data = pd.DataFrame(records, columns=["sex", "age", "value"]).assign(measure="count", base=np.nan)
+    table = apply_disclosure(
+        AppendixTable(
+            "1A", "Deltakere", 2022, "year", data, ["sex", "age"], {"sex": "Kjønn", "age": "Alder"}
+        ),
+        3,
+    )
+    _, frame = write_and_read(table, tmp_path)
+    assert (frame["status"] == "").all()
+    sex = category_hierarchy(frame, "sex")
+    age = category_hierarchy(frame, "age")
+    assert (sex.total, sex.leaves) == (TOTAL, ("Menn", "Kvinner"))
+    assert (age.total, age.leaves) == (TOTAL, tuple(ages))
