@@ -15,10 +15,9 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +45,7 @@ from imdi_analysis.config import (
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.errors import DisclosureError, PipelineError
 from imdi_analysis.manifest import build_manifest, code_fingerprint, hash_files, sha256_file
+from imdi_analysis.parallel import process_pool
 from imdi_analysis.runs import NotebookRun, load_runs, plan
 from imdi_analysis.tabular import write_atomic
 
@@ -234,6 +234,7 @@ def execute_all(
 ) -> tuple[dict[str, Path], dict[str, bool], dict[str, str]]:
     """Execute stale notebooks (in parallel when ``jobs > 1``); return paths and whether each was cached."""
     code = code_fingerprint()
+    lock = cache_dir.parent / LOCK_NAME  # held by run() for the whole run (cache_dir is build_dir/executed)
     executed: dict[str, Path] = {}
     outcome: dict[str, bool] = {}
     keys: dict[str, str] = {}
@@ -260,14 +261,14 @@ def execute_all(
                     run,
                     target,
                     key,
-                    execute_notebook(job_args(run, target, show_cells=True)),
+                    execute_notebook(job_args(run, target, show_cells=True, lock=lock)),
                     outcome,
                     progress,
                 )
         else:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+            with process_pool(jobs, start_method="spawn") as pool:  # workers die with the run
                 futures = {
-                    pool.submit(execute_notebook, job_args(run, target, False)): (run, target, key)
+                    pool.submit(execute_notebook, job_args(run, target, False, lock)): (run, target, key)
                     for run, target, key in todo
                 }
                 for future in as_completed(futures):
@@ -278,13 +279,17 @@ def execute_all(
     return executed, outcome, keys
 
 
-def job_args(run: NotebookRun, target: Path, show_cells: bool) -> dict[str, Any]:
+def job_args(run: NotebookRun, target: Path, show_cells: bool, lock: Path | None = None) -> dict[str, Any]:
+    """What a worker needs to execute one notebook; ``run_pid`` and ``lock`` let it check, before
+    it moves the executed notebook into place, that the run that asked for it still lives."""
     return {
         "name": run.name,
         "input": str(run.entry.path),
         "output": str(target),
         "parameters": run.parameters,
         "progress": show_cells,
+        "run_pid": os.getpid(),
+        "lock": str(lock) if lock is not None else None,
     }
 
 
@@ -328,6 +333,8 @@ def execute_notebook(args: dict[str, Any]) -> dict[str, Any]:
             log_output=False,
         )
     except PapermillExecutionError as exc:
+        if not run_is_live(args):
+            return orphaned(args, tmp)
         tmp.replace(failed)
         number = source_code_cell_number(failed, exc.cell_index)
         first_line = (exc.source or "").strip().splitlines()[0][:80] if exc.source else ""
@@ -340,6 +347,8 @@ def execute_notebook(args: dict[str, Any]) -> dict[str, Any]:
             ),
         }
     except Exception as exc:  # kernel death, missing kernel, bad notebook file
+        if not run_is_live(args):
+            return orphaned(args, tmp)
         if tmp.exists():
             tmp.replace(failed)
         return {
@@ -347,10 +356,52 @@ def execute_notebook(args: dict[str, Any]) -> dict[str, Any]:
             "message": f"Notebook {args['name']} ({args['input']}) could not run: "
             f"{type(exc).__name__}: {exc}",
         }
+    if not run_is_live(args):
+        return orphaned(args, tmp)
     tmp.replace(target)
     if failed.exists():
         failed.unlink()
     return {"ok": True}
+
+
+def run_is_live(args: dict[str, Any]) -> bool:
+    """Whether the run that asked for this notebook still lives and holds its lock.
+
+    A worker whose run was killed must not move a notebook into the executed folder, where a
+    later run would take it for current. The run is live when this process is the run or its
+    child, the run's pid is in the lock file and the lock is held (a non-blocking attempt to take
+    it fails). Without ``run_pid`` (a direct call) there is nothing to check.
+    """
+    run_pid = args.get("run_pid")
+    if run_pid is None:
+        return True
+    if run_pid not in (os.getpid(), os.getppid()):
+        return False
+    if args.get("lock") is None:
+        return True
+    lock = Path(args["lock"])
+    try:
+        with open(lock, "a+") as handle:
+            handle.seek(0)
+            if handle.read().strip() != str(run_pid):
+                return False
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return True  # held, by the run
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            return False
+    except OSError:
+        return False
+
+
+def orphaned(args: dict[str, Any], tmp: Path) -> dict[str, Any]:
+    """Drop the output of a notebook whose run ended before it finished."""
+    tmp.unlink(missing_ok=True)
+    return {
+        "ok": False,
+        "message": f"Notebook {args['name']} was not written: its run (process {args['run_pid']}) ended.",
+    }
 
 
 def source_code_cell_number(executed: Path, cell_index: int) -> int:

@@ -71,3 +71,16 @@ def test_letter_folder_falls_back_to_the_repository_copy(tmp_path: Path):
     assert data_or_repo(tmp_path / "raw" / "letter", repo_letter) == repo_letter
     (tmp_path / "raw" / "letter").mkdir(parents=True)
     assert data_or_repo(tmp_path / "raw" / "letter", repo_letter) == tmp_path / "raw" / "letter"
+
+
+@pytest.mark.slow
+def test_indicators_on_a_fresh_data_root_makes_the_synthetic_default(tmp_path: Path):
+    """A data root with nothing in it (as on a fresh clone): ``imdi indicators`` does not stop with
+    "No data for 2022" but generates the synthetic default itself, as ``imdi run`` does, and says
+    that the data are synthetic. About a minute (five years of synthetic extracts at scale 1)."""
+    root = tmp_path / "fresh"
+    result = imdi(["indicators", "--year", "2022"], tmp_path, str(root))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No data" not in result.stderr
+    assert "syntetiske data" in result.stdout
+    assert (root / "synthetic" / "registers" / "2022" / "settlement.csv").is_file()
