@@ -243,7 +243,8 @@ def all_indicators() -> list[Indicator]:
             definition_nb=(
                 "Andel av programløp i introduksjonsprogrammet avsluttet i perioden der status ved avslutning var "
                 "arbeid, utdanning eller begge deler (registrert i NIR). En person som avsluttet to ganger, telles "
-                "én gang per løp. Måles ved avslutning og kan ikke sammenlignes med SSBs mål året etter (7b)."
+                "én gang per løp (vedleggstabell 11A teller personer). Måles ved avslutning og kan ikke sammenlignes "
+                "med SSBs mål året etter (7b)."
             ),
             unit=UNIT_SHARE,
             sources=("intro_participants",),
