@@ -82,7 +82,12 @@ def read_jsonstat(path: Path) -> pd.DataFrame:
 def parse_jsonstat(document: dict, source: str = "JSON-stat") -> pd.DataFrame:
     """Turn a decoded JSON-stat 2.0 ``dataset`` object into a tidy frame (see module docstring)."""
     dataset = unwrap_dataset(document, source)
-    ids, sizes = list(dataset["id"]), list(dataset["size"])
+    ids, sizes = dataset.get("id"), dataset.get("size")
+    if not isinstance(ids, list) or not isinstance(sizes, list) or not all(isinstance(n, int) for n in sizes):
+        raise DataValidationError(
+            f"{source}: the dataset needs 'id' (a list of dimension ids) and 'size' (a list of whole "
+            "numbers); check that the file is a JSON-stat 2.0 dataset (PxWeb format json-stat2)."
+        )
     if len(ids) != len(sizes):
         raise DataValidationError(f"{source}: 'id' has {len(ids)} dimensions but 'size' has {len(sizes)}.")
     cells = math.prod(sizes)
@@ -118,6 +123,10 @@ def dimension_categories(dataset: dict, dim: str, size: int, source: str) -> tup
         raise DataValidationError(f"{source}: dimension {dim!r} has no 'category'.") from None
     index = category.get("index", list(category.get("label", {})))
     codes = list(index) if isinstance(index, list) else sorted(index, key=index.get)
+    if isinstance(index, dict) and sorted(index.values()) != list(range(len(index))):
+        raise DataValidationError(
+            f"{source}: dimension {dim!r}: category.index positions must be 0 to {len(index) - 1}, each once."
+        )
     if len(codes) != size:
         raise DataValidationError(f"{source}: dimension {dim!r} has {len(codes)} categories but size {size}.")
     labels = category.get("label", {})
@@ -129,12 +138,31 @@ def cell_values(values: list | dict | None, cells: int, source: str) -> np.ndarr
     if isinstance(values, dict):
         dense = [None] * cells
         for position, value in values.items():
-            dense[int(position)] = value
+            dense[cell_position(position, cells, "value", source)] = value
         values = dense
     if values is None or len(values) != cells:
         found = 0 if values is None else len(values)
         raise DataValidationError(f"{source}: 'value' has {found} cells; the sizes give {cells}.")
-    return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    try:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    except (TypeError, ValueError):
+        bad = next(v for v in values if v is not None and not isinstance(v, int | float))
+        raise DataValidationError(
+            f"{source}: 'value' holds {str(bad)[:60]!r}, not a number or null."
+        ) from None
+
+
+def cell_position(position: object, cells: int, field: str, source: str) -> int:
+    """A sparse ``value``/``status`` key as a cell position, checked against the number of cells."""
+    try:
+        number = int(str(position))
+    except ValueError:
+        number = -1
+    if not 0 <= number < cells:
+        raise DataValidationError(
+            f"{source}: '{field}' has position {str(position)[:30]!r}; positions run from 0 to {cells - 1}."
+        )
+    return number
 
 
 def cell_statuses(status: list | dict | str | None, cells: int, source: str) -> list[str]:
@@ -149,7 +177,7 @@ def cell_statuses(status: list | dict | str | None, cells: int, source: str) -> 
         return [s or NO_STATUS for s in status]
     out = [NO_STATUS] * cells
     for position, symbol in status.items():
-        out[int(position)] = symbol or NO_STATUS
+        out[cell_position(position, cells, "status", source)] = symbol or NO_STATUS
     return out
 
 

@@ -427,3 +427,29 @@ def test_any_accepted_layout_adds_up(layout):
         assert wide[code].tolist() == wide[list(parts)].sum(axis=1).tolist(), code
     if hierarchy.total is not None:
         assert set(hierarchy.parts[hierarchy.total]) >= {c for c in hierarchy.leaves if wide[c].any()}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"value": {"0": 1, "9": 2}}, r"'value' has position '9'; positions run from 0 to 2"),
+        ({"status": {"x": ":"}}, r"'status' has position 'x'; positions run from 0 to 2"),
+        ({"value": [1, "=HYPERLINK()", 3]}, r"'value' holds '=HYPERLINK\(\)', not a number"),
+        ({"size": ["3"]}, r"needs 'id' .* and 'size'"),
+        (
+            {"dimension": {"Tid": {"category": {"index": {"2020": 0, "2021": 2, "2022": 3}}}}},
+            r"category.index positions must be 0 to 2",
+        ),
+    ],
+    ids=["sparse-value-out-of-range", "status-key-not-a-number", "text-value", "size-text", "index-gap"],
+)
+def test_malformed_documents_are_validation_errors_naming_the_field(change, message):
+    document = {
+        "class": "dataset",
+        "id": ["Tid"],
+        "size": [3],
+        "dimension": {"Tid": {"category": {"index": ["2020", "2021", "2022"]}}},
+        "value": [1, 2, 3],
+    }
+    with pytest.raises(DataValidationError, match=message):
+        parse_jsonstat({**document, **change}, "bad.json")
