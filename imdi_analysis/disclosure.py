@@ -64,11 +64,14 @@ threshold on the base); and ranges narrower than exact values.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
+from scipy.sparse import csr_array
 
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.tables import (
@@ -959,3 +962,481 @@ def hide_partner(line: Line, status: np.ndarray, persons: np.ndarray) -> bool:
         status[line.total] = STATUS_SUPPRESSED
         return True
     return False
+
+
+# --- Linked tables: one disclosure over every table of a report ---------------------------------
+# Cells are (table, row) pairs: the table's position in the release and the row's position in its
+# data. Every loop below runs over sorted lists, so the pattern never depends on set order.
+
+Cell = tuple[int, int]
+SIBLING_KEY = re.compile(r"^(\d+)")
+SHARE_SCALE = {MEASURE_SHARE: 1.0, MEASURE_PERCENT: 100.0}
+SHARE_TOLERANCE = 1e-6  # relative: a share links to a count when count = share × base to this precision
+UNBOUNDED = 1e12  # an LP maximum at or beyond this is "no upper bound"
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """A published share or percentage and the counts it is computed from: share × base = count.
+
+    ``count`` and ``base`` are count cells of the same table or of a sibling table (same table
+    number, e.g. 11A for a share in 11B); ``base`` is None when no published count is the base.
+    """
+
+    share: Cell
+    count: Cell | None
+    base: Cell | None
+    scale: float
+
+
+@dataclass
+class Release:
+    """Every table of one report (year and period) as disclosure control sees it."""
+
+    tables: list[AppendixTable]
+    data: list[pd.DataFrame]  # prepared data (true values)
+    lines: list[list[Line]]  # per table
+    copies: list[tuple[Cell, ...]]  # cells that are one quantity: stacked totals and sibling copies
+    shares: list[ShareLink]
+
+    @classmethod
+    def create(cls, tables: Sequence[AppendixTable]) -> Release:
+        tables = [dataclasses.replace(t, data=t.data.reset_index(drop=True)) for t in tables]
+        data = [prepare_data(t) for t in tables]
+        lines = [find_lines(d, t.dims) if t.supported else [] for d, t in zip(data, tables, strict=True)]
+        copies = [
+            tuple((i, c) for c in group)
+            for i, (d, t) in enumerate(zip(data, tables, strict=True))
+            for group in count_copies(d, find_copies(d, t.dims, t.stacking))
+        ]
+        return cls(tables, data, lines, copies + sibling_copies(tables, data), find_share_links(tables, data))
+
+
+def protect_release(
+    tables: Sequence[AppendixTable], threshold: int = DEFAULT_THRESHOLD
+) -> list[AppendixTable]:
+    """Disclosure control over every table of one report, with linked cells protected together.
+
+    Each table is protected by :func:`apply_disclosure`; then the links between tables are
+    applied (:func:`linked_suppressions`) and every hidden count is checked against all published
+    relations at once (:func:`interval_suppressions`). Cells those steps add are passed back to
+    the tables as suppressed and the tables concerned are protected again, until nothing changes
+    (a fixed point, as sdcTable's linked tables and GaussSuppression iterate).
+
+    Parameters
+    ----------
+    tables : the tables of one report as built (all of one ``year`` and ``period``)
+    threshold : as in :func:`apply_disclosure`
+
+    Returns
+    -------
+    list of AppendixTable
+        The disclosed tables, in the order given.
+
+    Raises
+    ------
+    ConfigError, DisclosureError
+        As :func:`apply_disclosure`; also when tables of several reports are mixed, or when a
+        hidden cell cannot be protected.
+    """
+    threshold = check_threshold(threshold)
+    check_one_report(tables)
+    release = Release.create(tables)
+    forced: list[set[int]] = [set() for _ in release.tables]
+    disclosed: list[AppendixTable | None] = [None] * len(release.tables)
+    dirty = set(range(len(release.tables)))
+    cache: dict = {}
+    while True:
+        for i in sorted(dirty):
+            disclosed[i] = apply_disclosure(force_suppressed(release.tables[i], forced[i]), threshold)
+        status = [d.data["status"].to_numpy(dtype=object) for d in disclosed]
+        new = linked_suppressions(release, status)
+        if not new:
+            new = interval_suppressions(release, status, threshold, cache)
+        new = sorted(cell for cell in new if cell[1] not in forced[cell[0]])
+        if not new:
+            return list(disclosed)
+        for table, row in new:
+            forced[table].add(row)
+        dirty = {table for table, _ in new}
+
+
+def check_one_report(tables: Sequence[AppendixTable]) -> None:
+    """Raise :class:`DisclosureError` when the tables are not all of one year and period."""
+    reports = sorted({(t.year, t.period) for t in tables})
+    if len(reports) > 1:
+        raise DisclosureError(
+            f"protect_release got tables of several reports {reports}; protect each report's tables "
+            "together, one report at a time."
+        )
+    keys = [t.key for t in tables]
+    if len(set(keys)) != len(keys):
+        raise DisclosureError(f"protect_release got table keys more than once: {sorted(keys)}.")
+
+
+def force_suppressed(table: AppendixTable, rows: set[int]) -> AppendixTable:
+    """A copy of ``table`` whose cells ``rows`` carry status ``:`` (kept by :func:`apply_disclosure`)."""
+    if not rows:
+        return table
+    data = table.data.copy()
+    given = data["status"] if "status" in data.columns else pd.Series(STATUS_SHOWN, index=data.index)
+    status = clean_statuses(given).to_numpy(dtype=object).copy()
+    positions = sorted(r for r in rows if status[r] not in (STATUS_NOT_APPLICABLE, STATUS_MISSING))
+    status[positions] = STATUS_SUPPRESSED
+    data["status"] = status
+    return dataclasses.replace(table, data=data)
+
+
+def sibling_groups(tables: Sequence[AppendixTable]) -> list[list[int]]:
+    """Positions of tables sharing a table number (``11A`` and ``11B``), groups of two or more."""
+    groups: dict[str, list[int]] = {}
+    for i, table in enumerate(tables):
+        match = SIBLING_KEY.match(table.key)
+        if match and table.supported:
+            groups.setdefault(match.group(1), []).append(i)
+    return [members for _, members in sorted(groups.items()) if len(members) > 1]
+
+
+def cell_keys(data: pd.DataFrame, dims: Sequence[str]) -> list[tuple]:
+    """Each row's categories, as a tuple in ``dims`` order."""
+    return [tuple(row) for row in data[list(dims)].astype("object").itertuples(index=False, name=None)]
+
+
+def count_index(data: pd.DataFrame, dims: Sequence[str]) -> dict[tuple, int]:
+    """Categories -> row of the count cell."""
+    measure = data["measure"].to_numpy()
+    return {
+        k: r
+        for r, (k, m) in enumerate(zip(cell_keys(data, dims), measure, strict=True))
+        if m == MEASURE_COUNT
+    }
+
+
+def sibling_copies(tables: Sequence[AppendixTable], data: Sequence[pd.DataFrame]) -> list[tuple[Cell, ...]]:
+    """Count cells that are the same quantity in two sibling tables.
+
+    Two sibling tables with the same dimensions count the same population when every count cell
+    they both have (same categories) holds the same value; each such pair of cells is then one
+    quantity. Tables that differ in any common cell are different populations and are not linked.
+    """
+    out: list[tuple[Cell, ...]] = []
+    for group in sibling_groups(tables):
+        for a_pos, a in enumerate(group):
+            for b in group[a_pos + 1 :]:
+                if sorted(tables[a].dims) != sorted(tables[b].dims):
+                    continue
+                dims = sorted(tables[a].dims)
+                ca, cb = count_index(data[a], dims), count_index(data[b], dims)
+                common = sorted(set(ca) & set(cb), key=str)
+                va, vb = data[a]["value"].to_numpy(), data[b]["value"].to_numpy()
+                same = [k for k in common if np.isclose(va[ca[k]], vb[cb[k]], equal_nan=True)]
+                if common and len(same) == len(common):
+                    out += [((a, ca[k]), (b, cb[k])) for k in common]
+    return out
+
+
+def find_share_links(tables: Sequence[AppendixTable], data: Sequence[pd.DataFrame]) -> list[ShareLink]:
+    """Every share or percentage with its count and base cells, in its table or a sibling table.
+
+    The count is the count cell with the same categories; the base is the count cell with the same
+    categories but one dimension at "I alt" whose value equals the share's ``base`` (or the count
+    itself, for a share of a total). The share's own table is searched first, then siblings with
+    the same dimensions, where the count must equal share × base (so that a sibling counting
+    another population is never taken for the share's count).
+    """
+    siblings = {i: [i] for i in range(len(tables))}
+    for group in sibling_groups(tables):
+        for i in group:
+            siblings[i] = [i] + [
+                j for j in group if j != i and sorted(tables[j].dims) == sorted(tables[i].dims)
+            ]
+    links: list[ShareLink] = []
+    for i, (table, frame) in enumerate(zip(tables, data, strict=True)):
+        if not table.supported or frame.empty:
+            continue
+        dims = sorted(table.dims)
+        measure = frame["measure"].to_numpy()
+        value, base = frame["value"].to_numpy(), frame["base"].to_numpy()
+        keys = cell_keys(frame, dims)
+        indexes = [(j, count_index(data[j], dims), data[j]["value"].to_numpy()) for j in siblings[i]]
+        for r in np.flatnonzero(np.isin(measure, LINKED_MEASURES) & np.isfinite(base)):
+            scale = SHARE_SCALE[measure[r]]
+            count = share_count(
+                keys[r], indexes, i, value[r] / scale * base[r] if np.isfinite(value[r]) else None
+            )
+            links.append(ShareLink((i, int(r)), count, share_base(keys[r], indexes, base[r], count), scale))
+    return links
+
+
+def share_count(key: tuple, indexes: list, own: int, expected: float | None) -> Cell | None:
+    """The count cell of a share: same categories, in its own table or a sibling holding share × base."""
+    for j, index, value in indexes:
+        row = index.get(key)
+        if row is None:
+            continue
+        if j == own or (
+            expected is not None and abs(value[row] - expected) <= SHARE_TOLERANCE * max(1.0, expected)
+        ):
+            return (j, row)
+    return None
+
+
+def share_base(key: tuple, indexes: list, base: float, count: Cell | None) -> Cell | None:
+    """The published count cell equal to a share's base: its categories with one dimension at "I alt"."""
+    tables = [count[0]] if count is not None else [j for j, _, _ in indexes]
+    for j, index, value in indexes:
+        if j not in tables:
+            continue
+        candidates = [key] + [(*key[:d], TOTAL, *key[d + 1 :]) for d in range(len(key)) if key[d] != TOTAL]
+        for k in candidates:
+            row = index.get(k)
+            if row is not None and value[row] == base:
+                return (j, row)
+    return None
+
+
+def linked_suppressions(release: Release, status: list[np.ndarray]) -> set[Cell]:
+    """Visible cells that give a hidden linked cell away; they must be suppressed.
+
+    A visible copy of a suppressed cell; a visible share whose count is suppressed (share × base
+    is the count, or the count is the share's numerator); a visible share whose count is visible
+    and not 0 while its base is suppressed (count / share is the base).
+    """
+    out: set[Cell] = set()
+    for group in release.copies:
+        if any(status[t][r] == STATUS_SUPPRESSED for t, r in group):
+            out.update((t, r) for t, r in group if status[t][r] in VISIBLE_STATUSES)
+    for link in release.shares:
+        t, r = link.share
+        if status[t][r] not in VISIBLE_STATUSES:
+            continue
+        count = None if link.count is None else status[link.count[0]][link.count[1]]
+        base = None if link.base is None else status[link.base[0]][link.base[1]]
+        if count == STATUS_SUPPRESSED or (count == STATUS_SHOWN and base == STATUS_SUPPRESSED):
+            out.add(link.share)
+    return out
+
+
+def interval_suppressions(
+    release: Release, status: list[np.ndarray], threshold: int, cache: dict | None = None
+) -> set[Cell]:
+    """Partners for hidden counts that the published relations pin down too closely.
+
+    The relations are every line of every table (total = sum of parts), every pair of copies
+    (``a = b``) and every visible share with its count and base (``count = share × base``), with
+    the visible cells as constants (:func:`published_equations`). For each suppressed count the
+    linear program of its connected group of relations gives its largest possible value
+    (``scipy.optimize.linprog``, HiGHS); the count fails when the relations determine it exactly
+    (its unit vector lies in their row space) or when it must lie in ``1 … threshold - 1``
+    (largest value below the threshold, the smallest being at least 1 for a non-zero count: a
+    reader knows zeros are shown as ``-``). One partner per failing cell is returned
+    (:func:`interval_partner`). ``cache`` keeps the results of groups that did not change.
+    """
+    cache = {} if cache is None else cache
+    equations = published_equations(release, status)
+    rhs = {id(terms): b for terms, b in equations}
+    out: set[Cell] = set()
+    touched: set[Cell] = set()
+    for group in connected_groups([terms for terms, _ in equations]):
+        group_eqs = [(terms, rhs[id(terms)]) for terms in group]
+        for cell, largest in failing_cells(release, status, group_eqs, threshold, cache):
+            own = lines_with(release, [cell])
+            lines = binding_lines(release, status, own, threshold) or own
+            if touched.intersection((t, m) for t, line in lines for m in line.members):
+                continue  # a partner was just added in one of these lines: check again first
+            partner = interval_partner(release, status, lines, cell, largest, threshold)
+            if partner is None:  # its lines are hidden: widen to the lines of the whole group
+                lines = lines_with(release, sorted({c for terms in group for c in terms}))
+                partner = interval_partner(release, status, lines, cell, largest, threshold)
+            if partner is None:
+                table = release.tables[cell[0]]
+                raise DisclosureError(
+                    f"Table {table.key}: suppressed cell "
+                    f"{describe_cell(release.data[cell[0]], table.dims, cell[1])} is determined by the "
+                    "published tables and no visible cell is left to suppress with it. Check that the "
+                    "tables' totals are sums of their parts."
+                )
+            out.add(partner)
+            touched.update((t, m) for t, line in lines for m in line.members)
+    return out
+
+
+def binding_lines(
+    release: Release, status: list[np.ndarray], lines: list[tuple[int, Line]], threshold: int
+) -> list[tuple[int, Line]]:
+    """The lines that alone keep their hidden counts below ``threshold``: a visible total, minus
+    the visible parts and one person for every other hidden non-zero part, is below it."""
+    out = []
+    for t, line in lines:
+        st, value = status[t], release.data[t]["value"].to_numpy()
+        if st[line.total] not in VISIBLE_STATUSES or STATUS_MISSING in st[list(line.parts)]:
+            continue
+        hidden = [p for p in line.parts if st[p] == STATUS_SUPPRESSED]
+        visible = sum(seen_value(p, st, value) for p in line.parts if st[p] != STATUS_SUPPRESSED)
+        others_at_least = sum(1 for p in hidden if value[p] > 0) - 1
+        if hidden and seen_value(line.total, st, value) - visible - max(others_at_least, 0) < threshold:
+            out.append((t, line))
+    return out
+
+
+def lines_with(release: Release, cells: Sequence[Cell]) -> list[tuple[int, Line]]:
+    """``(table, line)`` for every line holding one of ``cells``, in table and line order."""
+    wanted: dict[int, set[int]] = {}
+    for t, r in cells:
+        wanted.setdefault(t, set()).add(r)
+    return [
+        (t, line) for t in sorted(wanted) for line in release.lines[t] if wanted[t].intersection(line.members)
+    ]
+
+
+def published_equations(release: Release, status: list[np.ndarray]) -> list[tuple[dict[Cell, float], float]]:
+    """The linear relations a reader has between hidden counts: ``sum(terms) = rhs``."""
+    unknown = (STATUS_SUPPRESSED, STATUS_MISSING)
+    values = [d["value"].to_numpy() for d in release.data]
+    equations: list[tuple[dict[Cell, float], float]] = []
+
+    def add(weights: list[tuple[Cell, float]]) -> None:
+        terms: dict[Cell, float] = {}
+        rhs = 0.0
+        for (t, r), w in weights:
+            if status[t][r] in unknown:
+                terms[(t, r)] = terms.get((t, r), 0.0) + w
+            else:
+                rhs -= w * seen_value(r, status[t], values[t])
+        if terms:
+            equations.append((terms, rhs))
+
+    for t, lines in enumerate(release.lines):
+        for line in lines:
+            add([((t, m), 1.0 if m == line.total else -1.0) for m in line.members])
+    for group in release.copies:
+        for other in group[1:]:
+            add([(group[0], 1.0), (other, -1.0)])
+    for link in release.shares:
+        t, r = link.share
+        if link.count is None or link.base is None or status[t][r] not in VISIBLE_STATUSES:
+            continue
+        share = 0.0 if status[t][r] == STATUS_ZERO else values[t][r] / link.scale
+        add([(link.count, 1.0), (link.base, -share)])
+    return equations
+
+
+def failing_cells(
+    release: Release,
+    status: list[np.ndarray],
+    equations: list[tuple[dict[Cell, float], float]],
+    threshold: int,
+    cache: dict,
+) -> list[tuple[Cell, float]]:
+    """Suppressed counts of one group that are determined or known to lie in 1 … threshold − 1.
+
+    Returns ``(cell, largest value)`` pairs, sorted; a determined cell has its value as largest.
+    """
+    cells = sorted({c for terms, _ in equations for c in terms})
+    suppressed = [c for c in cells if status[c[0]][c[1]] == STATUS_SUPPRESSED]
+    if not suppressed:
+        return []
+    lower = [1.0 if release.data[t]["value"].iat[r] > 0 else 0.0 for t, r in cells]
+    signature = (
+        tuple(cells),
+        tuple(lower),
+        tuple((*sorted(t.items()), round(b, 9)) for t, b in equations),
+    )
+    if signature in cache:
+        return cache[signature]
+    column = {c: j for j, c in enumerate(cells)}
+    matrix = np.zeros((len(equations), len(cells)))
+    rhs = np.zeros(len(equations))
+    for i, (terms, b) in enumerate(equations):
+        rhs[i] = b
+        for cell, w in terms.items():
+            matrix[i, column[cell]] = w
+    determined = unit_rows(matrix)
+    truth = np.array([release.data[t]["value"].iat[r] for t, r in cells], dtype=float)
+    largest = largest_values(matrix, rhs, lower, [column[c] for c in suppressed], threshold, truth)
+    if largest is None:
+        failing = []  # the relations do not hold for the data (e.g. a missing cell): cannot judge
+    else:
+        failing = [
+            (cell, largest[column[cell]])
+            for cell in suppressed
+            if determined[column[cell]]
+            or (lower[column[cell]] >= 1 and largest[column[cell]] < threshold - RANK_TOLERANCE)
+        ]
+    cache[signature] = failing
+    return failing
+
+
+def largest_values(
+    matrix: np.ndarray,
+    rhs: np.ndarray,
+    lower: list[float],
+    wanted: list[int],
+    threshold: int,
+    truth: np.ndarray | None = None,
+) -> dict[int, float] | None:
+    """For unknowns ``wanted``: their largest value subject to ``matrix @ x = rhs``, ``x >= lower``,
+    or a value of at least ``threshold`` they can reach (enough to know they are safe).
+
+    The true values ``truth`` are one solution: unknowns holding the threshold or more there are
+    settled without a program. Then the sum of the unknowns not yet known to reach the threshold is maximised, repeatedly:
+    each solution shows several unknowns at once reaching it. The rest are maximised one at a
+    time, each solution again settling every unknown it shows at the threshold or above. Unknowns
+    are capped at :data:`UNBOUNDED`, so every program has a solution. None when the relations
+    have no solution at all.
+    """
+    sparse = csr_array(matrix)
+    bounds = [(lb, UNBOUNDED) for lb in lower]
+    out: dict[int, float] = {}
+    if truth is not None:
+        out = {j: float(truth[j]) for j in wanted if truth[j] >= threshold - RANK_TOLERANCE}
+    pending = [j for j in wanted if j not in out]
+    together = True
+    while pending:
+        target = pending if together else pending[:1]
+        solution = maximise(sparse, rhs, bounds, target)
+        if solution is None:
+            return None
+        reached = {j for j in pending if solution[j] >= threshold - RANK_TOLERANCE}
+        if not together:
+            reached.add(pending[0])
+        out.update((j, float(solution[j])) for j in sorted(reached))
+        pending = [j for j in pending if j not in reached]
+        together = together and bool(reached)
+    return out
+
+
+def maximise(matrix: csr_array, rhs: np.ndarray, bounds: list, columns: list[int]) -> np.ndarray | None:
+    """A solution of ``matrix @ x = rhs`` within ``bounds`` maximising the sum of ``columns`` (HiGHS)."""
+    objective = np.zeros(matrix.shape[1])
+    objective[columns] = -1.0
+    result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+    return result.x if result.status == 0 else None
+
+
+def interval_partner(
+    release: Release,
+    status: list[np.ndarray],
+    lines: list[tuple[int, Line]],
+    cell: Cell,
+    largest: float,
+    threshold: int,
+) -> Cell | None:
+    """A visible count of ``lines`` to suppress with ``cell``: the smallest that is large enough.
+
+    ``largest`` is the cell's largest possible value now; a partner of at least
+    ``threshold - largest`` widens the interval past the threshold in one step. Parts come before
+    totals; ties go to the lower table and row. None when no visible count is left in ``lines``.
+    """
+    need = max(1.0, threshold - largest) if np.isfinite(largest) else 1.0
+    options = []
+    for t, line in lines:
+        value = release.data[t]["value"].to_numpy()
+        for m in line.members:
+            if (t, m) == cell or status[t][m] != STATUS_SHOWN:
+                continue
+            options.append((int(m == line.total), bool(value[m] < need), float(value[m]), t, m))
+    if not options:
+        return None
+    best = min(options)
+    return (best[3], best[4])

@@ -6,15 +6,17 @@
    (``H1`` → the "Halvårlig" column, ``year`` → "Årlig");
 2. run each table's builder (``imdi_analysis.appendix.registry.BUILDERS``) on the register
    extracts, marking tables the letter calls preliminary for this report;
-3. apply disclosure control (:func:`imdi_analysis.disclosure.apply_disclosure`);
+3. apply disclosure control once over all the report's tables, so that cells linked across
+   tables are protected together (:func:`imdi_analysis.disclosure.protect_release`);
 4. publish ``<key>.csv`` (with a ``<key>.json`` sidecar) per table and one workbook
    ``vedlegg3_<year>_<period>.xlsx`` into ``<output_dir>/<year>/<period>/appendix/``, with a
    ``manifest.json`` recording the report, the threshold, the register folder and the SHA-256 of
    every file written (:data:`DOWNLOADS_MANIFEST`): the book publishes only the files listed
    there, checked against their checksums and the run's threshold.
 
-Steps 2–4 (up to the workbook) run in up to :data:`MAX_JOBS` worker processes, each building
-whole groups of tables that read the same extracts (the tables of one builder module).
+Step 2 runs in up to :data:`MAX_JOBS` worker processes, each building whole groups of tables
+that read the same extracts (the tables of one builder module); steps 3 and 4 run once the
+last table is built, since a table's pattern can depend on every other table.
 
 Everything is written to a temporary folder beside the target and swapped in at the end, so a
 failure at any step leaves the previous outputs as they were.
@@ -36,9 +38,9 @@ from imdi_analysis.appendix.registry import BUILDERS, BuildContext
 from imdi_analysis.config import RunConfig, years_in
 from imdi_analysis.disclosure import (
     DEFAULT_THRESHOLD,
-    apply_disclosure,
     check_threshold,
     disclosure_threshold,
+    protect_release,
 )
 from imdi_analysis.errors import ConfigError, ImdiError, PipelineError
 from imdi_analysis.letter.appendix_spec import load_appendix_spec, tables_due
@@ -128,7 +130,10 @@ def build_appendix(
     folder = appendix_dir(year, period, run.output_dir)
     staging = make_staging(folder)
     try:
-        tables = build_tables(plan, rows, staging, check_jobs(jobs, len(rows)), progress)
+        built = build_tables(plan, rows, check_jobs(jobs, len(rows)), progress)
+        tables = protect_release(built, threshold)
+        for table in tables:
+            publish_csv(table, staging / f"{table.key}.csv")
         publish_workbook(
             tables,
             staging / workbook_name(year, period),
@@ -195,10 +200,8 @@ def check_jobs(jobs: int | None, n_tables: int) -> int:
     return max(1, min(jobs, n_tables))
 
 
-def build_tables(
-    plan: BuildPlan, rows: list[dict], staging: Path, jobs: int, progress: bool
-) -> list[AppendixTable]:
-    """Build, disclose and write the CSV of every table, in ``jobs`` processes; tables in letter order.
+def build_tables(plan: BuildPlan, rows: list[dict], jobs: int, progress: bool) -> list[AppendixTable]:
+    """Build every table (not yet disclosed), in ``jobs`` processes; tables in letter order.
 
     With several processes, the tables are grouped by builder module (tables of one module read
     the same extracts, which a group loads once) and the groups, largest first, go to whichever
@@ -209,11 +212,11 @@ def build_tables(
     )
     with bar:
         if jobs == 1:
-            return build_chunk(plan, rows, staging, bar.update)
+            return build_chunk(plan, rows, bar.update)
         groups = sorted(group_by_module(rows), key=len, reverse=True)
         built: dict[str, AppendixTable] = {}
         with process_pool(jobs) as pool:
-            futures = [pool.submit(build_chunk, plan, group, staging) for group in groups]
+            futures = [pool.submit(build_chunk, plan, group) for group in groups]
             for future in as_completed(futures):
                 tables = future.result()
                 built.update((table.key, table) for table in tables)
@@ -230,14 +233,13 @@ def group_by_module(rows: list[dict]) -> list[list[dict]]:
 
 
 def build_chunk(
-    plan: BuildPlan, rows: list[dict], staging: Path, done: Callable[[int], object] | None = None
+    plan: BuildPlan, rows: list[dict], done: Callable[[int], object] | None = None
 ) -> list[AppendixTable]:
-    """Build, disclose and publish (CSV) a run of consecutive tables with one shared context."""
+    """Build a run of consecutive tables with one shared context (disclosure comes later, over all)."""
     context = plan.context()
     tables = []
     for row in rows:
-        table = apply_disclosure(build_table(context.with_spec(row)), plan.threshold)
-        publish_csv(table, staging / f"{table.key}.csv")
+        table = build_table(context.with_spec(row))
         tables.append(table)
         context.cache.next_table()
         if done is not None:
