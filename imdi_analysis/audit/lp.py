@@ -44,7 +44,14 @@ when its interval lies inside ``1 … threshold − 1``.
 Not linked (documented limits): numbers in running text and chart descriptions; the indicator
 tables' change from the previous year and confidence intervals; goal-page rows against appendix
 cells (no published identity says they count the same persons); the time-series chapter (its
-national figures carry no numerator or denominator).
+national figures carry no numerator or denominator); the same year's cell in the tables of two
+reports (a time series in the 2022 and the 2023 report); means (their sums are not published).
+Shares are linked only when their base is a published count whose dimension the shown numbers
+identify; a dimension that does not add up where it is shown in full imposes nothing. There a
+reader who knows more (from the notes, say) could get narrower intervals than the audit does.
+Conversely, lines assumed additive that are not (a breakdown with an unpublished "unknown"
+group) can make the audit report a leak that is not one. Where shown numbers contradict the
+relations of a component, it says so (``inconsistent``) instead of bounding.
 """
 
 from __future__ import annotations
