@@ -279,7 +279,7 @@ def provenance_footer(run: NotebookRun, manifest: dict[str, Any]) -> str:
         "**Sporbarhet.** "
         f"Parametere: {params}. Pakkeversjon {manifest.get('version') or 'ukjent'}, "
         f"commit `{commit}`, bygget {manifest.get('created_utc') or 'ukjent tid'} (UTC). "
-        f"{'Registerdata: syntetiske. ' if manifest.get('synthetic') else ''}"
+        f"{'Data: syntetiske. ' if synthetic_notice(run, manifest) else ''}"
         "Se også {doc}`Om kjøringen </om-kjoringen>`.\n\n"
         f"<details><summary>Inndata for denne siden ({len(inputs)} filer, SHA-256)</summary>\n\n"
         f"<table><tr><th>Fil</th><th>SHA-256</th></tr>{rows}</table>\n\n</details>\n"
