@@ -61,9 +61,7 @@ MEASURE_UNITS: dict[str, CountingUnit] = {
     "sp11_waiting_over_12_months": PERSON,
     "sp11_waiting_over_24_months": PERSON,
     "sp11_waiting_over_36_months": PERSON,
-    "18": PERSON,
-    "21": PERSON,
-    "24": PERSON,
+    **dict.fromkeys(("16", "17", "18", "19", "20", "21", "23", "24", "25", "26"), PERSON),  # settlement
     "sp15_interpreters_register": INTERPRETER,
     "28A": INTERPRETER,
 }
