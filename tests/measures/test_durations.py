@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imdi_analysis.measures.durations import (
@@ -69,6 +69,7 @@ def test_bands_are_disjoint_and_the_last_band_is_later_than_every_limit():
 day = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2025, 12, 31))
 
 
+@settings(deadline=None)  # pandas per example; the shared machine is loaded
 @given(start=day, end=day, months=st.integers(min_value=0, max_value=48))
 def test_the_duration_is_at_most_n_exactly_when_within_n_months(start, end, months):
     """The law that keeps SP 11 and tables 17, 18, 21, 24 together: months_between ≤ N ⇔ within N months."""
@@ -76,6 +77,7 @@ def test_the_duration_is_at_most_n_exactly_when_within_n_months(start, end, mont
     assert (months_between(s, e).iloc[0] <= months) == within_months(s, e, months).iloc[0]
 
 
+@settings(deadline=None)
 @given(start=day, days=st.integers(min_value=0, max_value=2000), more=st.integers(min_value=1, max_value=60))
 def test_the_duration_grows_with_the_end_date(start, days, more):
     s = pd.Series([pd.Timestamp(start)] * 2)
