@@ -1,4 +1,4 @@
-"""Disclosure control: cell status, primary and secondary suppression of appendix tables.
+"""Disclosure control: cell status, primary and secondary suppression over linked tables.
 
 Every cell of an :class:`~imdi_analysis.tables.AppendixTable` gets a ``status`` with Statistics
 Norway's symbols: ``""`` shown, ``-`` nil (a count of exactly 0, value kept as 0), ``..`` figures
@@ -52,13 +52,55 @@ copy are then protected in turn, until nothing changes; in the joint check each 
 is one more equation (``a - b = 0``), so leaks that combine several distributions are closed
 too. The table's grand total is a copy like any other, so row and column totals stay consistent.
 
-The guarantee checked by :func:`is_derivable` (and by the audit on published files): no visible
-count lies in ``(0, threshold)``, no suppressed cell has a visible copy, and no suppressed count
-can be recovered exactly from the line totals, the copies and the visible cells. Lines are
+Linked tables: one report at a time
+-----------------------------------
+:func:`apply_disclosure` protects one table. A report's tables are published side by side, and
+a reader combines them: the shares of table 11B times the totals shown in table 11A give back
+counts 11A hides. :func:`protect_release` therefore protects all tables of one report (one year
+and period) together, as sdcTable's linked tables and GaussSuppression do. The links are derived
+from the data, not declared:
+
+(a) *share and base.* A share or percentage (``base`` set) is linked to the count cell with the
+    same categories (its numerator) and to the count cell equal to its ``base`` (the same
+    categories with one dimension at "I alt"), searched in its own table first, then in the
+    *sibling* tables: the same table number with another letter (11A for 11B) and the same
+    dimensions. In a sibling the count must equal share × base, so a sibling counting another
+    population is never linked (:func:`find_share_links`).
+(b) *the same cell.* Two sibling tables with the same dimensions whose common count cells all
+    hold the same value count one population: each pair of cells is one quantity
+    (:func:`sibling_copies`), like the stacked totals above.
+(c) *share × base within a table* is (a) with both cells in the same table.
+
+The tables are solved to a fixed point: (1) each table by :func:`apply_disclosure`, with the
+cells forced by earlier rounds given to it as suppressed; (2) :func:`linked_suppressions`: a
+visible copy of a suppressed cell, a visible share of a suppressed count, and a visible share
+whose visible non-zero count and suppressed base give the base back (count / share) are
+suppressed; (3) when (2) adds nothing, :func:`interval_suppressions` sets up everything a reader
+has — every line of every table, every copy, every visible share × base — as linear equations in
+the hidden counts and, per connected group, asks HiGHS (``scipy.optimize.linprog``) for each
+suppressed count's largest value, each hidden non-zero count being at least 1 (zeros are shown
+as ``-``). A count fails when the equations determine it (rank test) or its largest value is
+below the threshold (it is then known to hold 1 … threshold − 1); it gets a partner: the
+smallest visible count, large enough to lift the interval past the threshold, in a line that
+binds it. Tables that got new suppressed cells go back to (1). Suppression only ever grows, so
+this ends. Every choice is ordered by value, then table and row position, and every loop runs
+over sorted cells, so the same data give the same pattern whatever the row order.
+
+Guarantee
+---------
+Checked by :func:`is_derivable` per table (and by the audit on the published files, across
+them): no visible count lies in ``(0, threshold)``, no suppressed cell has a visible copy, and no
+suppressed count can be recovered exactly from the line totals, the copies and the visible
+cells. With :func:`protect_release`, in addition, over all tables of the report: no hidden count
+is determined by, nor confined to 1 … threshold − 1 by, the published lines, copies (a) and (b)
+and share × base relations (c), with hidden non-zero counts known to be at least 1. Lines are
 assumed additive even where they are not (overlapping categories), which only ever
-over-protects. Not covered: shares published *without* their count cells, whose numerator
-``share × base`` can be small when the base is at least the threshold (IMDi's own practice,
-threshold on the base); and ranges narrower than exact values.
+over-protects. Not covered: links between tables of different numbers (say table 7 and table
+10 counting overlapping populations) or between reports, and links to goal pages (indicator
+tables are protected by :func:`disclose_indicators` on their own); shares published *without*
+any count cell of their numerator or base, whose numerator ``share × base`` can be small when
+the base is at least the threshold (IMDi's own practice, threshold on the base); rounding of
+published shares is ignored (the reader is assumed to know them exactly, which over-protects).
 """
 
 from __future__ import annotations
@@ -799,6 +841,7 @@ __all__ = [
     "find_copies",
     "find_lines",
     "is_derivable",
+    "protect_release",
     "small_visible_counts",
 ]
 
@@ -1379,11 +1422,12 @@ def largest_values(
     or a value of at least ``threshold`` they can reach (enough to know they are safe).
 
     The true values ``truth`` are one solution: unknowns holding the threshold or more there are
-    settled without a program. Then the sum of the unknowns not yet known to reach the threshold is maximised, repeatedly:
-    each solution shows several unknowns at once reaching it. The rest are maximised one at a
-    time, each solution again settling every unknown it shows at the threshold or above. Unknowns
-    are capped at :data:`UNBOUNDED`, so every program has a solution. None when the relations
-    have no solution at all.
+    settled without a program. Then the sum of the unknowns not yet known to reach the threshold,
+    each capped at the threshold, is maximised, repeatedly: each solution shows many unknowns
+    at once reaching it. The rest are maximised one at a time, each solution again settling
+    every unknown it shows at the threshold or above. Unknowns are capped at
+    :data:`UNBOUNDED`, so every program has a solution. None when the relations have no
+    solution at all.
     """
     sparse = csr_array(matrix)
     bounds = [(lb, UNBOUNDED) for lb in lower]
@@ -1394,7 +1438,11 @@ def largest_values(
     together = True
     while pending:
         target = pending if together else pending[:1]
-        solution = maximise(sparse, rhs, bounds, target)
+        capped = list(bounds)
+        if together:  # no unknown needs more than the threshold: the sum then spreads over many
+            for j in pending:
+                capped[j] = (bounds[j][0], float(threshold))
+        solution = maximise(sparse, rhs, capped, target)
         if solution is None:
             return None
         reached = {j for j in pending if solution[j] >= threshold - RANK_TOLERANCE}

@@ -238,7 +238,7 @@ SEXES = ["Kvinner", "Menn"]
 COUNTIES = ["Agder", "Oslo", "Viken", "Vestland"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.integers(0, 12), min_size=8, max_size=8),
     st.integers(2, 4),
