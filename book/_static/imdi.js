@@ -4,6 +4,7 @@
  *   gets the class imdi-overflowing, which shows a shadow at the cut edge and a hint;
  * - cells holding a Norwegian number ("4 953,07", "-12", "3,5 %") or a Statistics Norway symbol
  *   get the class imdi-num (right-aligned by imdi.css);
+ * - rows and columns of totals ("I alt") in appendix tables get the class imdi-total (bold);
  * - long tables (more than LONG_TABLE rows) get a filter box and sortable column headers. The
  *   table stays a plain <table>: filtering only hides rows, and print shows every row.
  */
@@ -12,6 +13,7 @@
   var LONG_TABLE = 15;
   var NUMBER = /^[-\u2212\u2013]?\d{1,3}([ \u00a0\u202f]\d{3})*(,\d+)?([ \u00a0\u202f]?%)?$/;
   var SYMBOL = /^(:|\.\.|\.|-|\u2013)$/;
+  var TOTAL = "I alt";
 
   function article() {
     return document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
@@ -50,6 +52,26 @@
     table.querySelectorAll("td").forEach(function (cell) {
       var text = cell.textContent.trim();
       if (text && (NUMBER.test(text) || SYMBOL.test(text))) cell.classList.add("imdi-num");
+    });
+  }
+
+  function markTotals(table) {
+    var header = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    var offset = 0;
+    var totalColumns = [];
+    if (header) {
+      Array.prototype.forEach.call(header.cells, function (th, i) {
+        if (th.textContent.trim() === TOTAL) totalColumns.push(i);
+      });
+    }
+    Array.prototype.forEach.call(table.tBodies.length ? table.tBodies[0].rows : [], function (row) {
+      var heads = row.querySelectorAll("th[scope=row]");
+      heads.forEach(function (th) {
+        if (th.textContent.trim() === TOTAL) row.classList.add("imdi-total");
+      });
+      totalColumns.forEach(function (i) {
+        if (row.cells[i + offset]) row.cells[i + offset].classList.add("imdi-total");
+      });
     });
   }
 
@@ -122,7 +144,10 @@
       var box = wrap(table);
       addHint(box);
       markNumbers(table);
-      if (table.classList.contains("imdi-table")) addControls(table, box);
+      if (table.classList.contains("imdi-table")) {
+        markTotals(table);
+        addControls(table, box);
+      }
       boxes.push(box);
     });
     var check = function () { boxes.forEach(markOverflow); };
