@@ -27,7 +27,6 @@ from imdi_analysis.config import reference_date, years_in
 from imdi_analysis.letter.appendix_spec import load_appendix_spec
 from imdi_analysis.tables import TOTAL
 
-DAYS_PER_MONTH = 365.25 / 12
 TOLERANCE = 1e-9
 
 
@@ -76,15 +75,31 @@ def sql_table_16(con: duckdb.DuckDBPyConnection, data: Path, years: list[int], p
 
 
 def sql_table_18(con: duckdb.DuckDBPyConnection, data: Path, year: int, period: str) -> pd.DataFrame:
-    """Mean months (days / 30.4375) from permit to settlement, settled 1 January to the status date."""
+    """Mean months from permit to settlement (calendar months), settled 1 January to the status date.
+
+    A waiting time is the whole calendar months from the permit plus the fraction of the next
+    calendar month that has passed, counted in days of that month (the package's month rule,
+    written here in SQL from its definition; DuckDB clamps ``date + to_months(k)`` to the end of a
+    shorter month, as the rule does).
+    """
     day = reference_date(year, period).isoformat()
     query = f"""
-        SELECT category, household_type,
-               sum(date_diff('day', CAST(permit_date AS DATE), CAST(settlement_date AS DATE))) / {DAYS_PER_MONTH}
-                 / count(*) AS value
-        FROM read_csv('{data}/{year}/settlement.csv', header=true, all_varchar=true)
-        WHERE category IN ('mottak', 'overforingsflyktning', 'privatboende')
-          AND CAST(settlement_date AS DATE) BETWEEN DATE '{year}-01-01' AND DATE '{day}'
+        WITH settled AS (
+          SELECT category, household_type,
+                 CAST(permit_date AS DATE) AS s, CAST(settlement_date AS DATE) AS e
+          FROM read_csv('{data}/{year}/settlement.csv', header=true, all_varchar=true)
+          WHERE category IN ('mottak', 'overforingsflyktning', 'privatboende')
+            AND CAST(settlement_date AS DATE) BETWEEN DATE '{year}-01-01' AND DATE '{day}'
+        ), whole AS (
+          SELECT *, CASE WHEN s + to_months(m0) <= e THEN m0 ELSE m0 - 1 END AS w
+          FROM (SELECT *, (year(e) - year(s)) * 12 + month(e) - month(s) AS m0 FROM settled)
+        ), months AS (
+          SELECT category, household_type,
+                 w + date_diff('day', s + to_months(w), e)
+                     / date_diff('day', s + to_months(w), s + to_months(w + 1)) AS m
+          FROM whole
+        )
+        SELECT category, household_type, sum(m) / count(*) AS value FROM months
         GROUP BY GROUPING SETS ((category, household_type), (category), (household_type), ())"""
     return label_settlement(con.sql(query).df())
 
