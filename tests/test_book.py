@@ -215,3 +215,26 @@ def test_the_synthetic_banner_is_only_on_pages_showing_synthetic_data(reads, exp
     run = make_run("x", reads)
     assert book.synthetic_notice(run, {"synthetic": True}) == expected
     assert book.synthetic_notice(run, {"synthetic": False}) is None
+
+
+def test_the_build_drops_files_readers_never_load(tmp_path):
+    html = tmp_path / "html"
+    fonts = html / "_static/vendor/fontawesome/webfonts"
+    fonts.mkdir(parents=True)
+    (html / "_static/scripts").mkdir()
+    (html / "_static/locales/no/LC_MESSAGES").mkdir(parents=True)
+    for name in (
+        "_static/scripts/theme.js",
+        "_static/scripts/theme.js.map",
+        "_static/locales/no/LC_MESSAGES/b.mo",
+    ):
+        (html / name).write_text("x")
+    for name in ("fa-solid.ttf", "fa-solid.woff2", "only-ttf.ttf"):
+        (fonts / name).write_text("x")
+    book.prune_build(html)
+    left = sorted(p.relative_to(html).as_posix() for p in html.rglob("*") if p.is_file())
+    assert left == [
+        "_static/scripts/theme.js",
+        "_static/vendor/fontawesome/webfonts/fa-solid.woff2",
+        "_static/vendor/fontawesome/webfonts/only-ttf.ttf",  # no woff2 to fall back on: kept
+    ]
