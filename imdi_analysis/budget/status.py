@@ -47,6 +47,7 @@ from imdi_analysis.budget.rules import (
     format_amount,
     governing_rules,
 )
+from imdi_analysis.csv_output import frame_to_csv
 from imdi_analysis.errors import ConfigError, DataNotFoundError
 from imdi_analysis.formatting import (
     format_date,
@@ -526,7 +527,7 @@ def status_report(
     status = budget_status(year, as_of, accounts_dir)
     notes = [*status.notes, *(["Regnskapstallene er syntetiske."] if status.synthetic else [])]
     if as_csv:
-        return status.posts.to_csv(index=False, lineterminator="\n"), notes
+        return frame_to_csv(status.posts), notes
     with pd.option_context("display.max_columns", None, "display.width", 250, "display.max_colwidth", 60):
         text = "\n\n".join(
             [
