@@ -243,12 +243,13 @@ def category_hierarchy(
     values = wide.to_numpy(dtype=float)
     searchable = [i for i in range(len(codes)) if np.nansum(np.abs(values[:, i])) > 0]
     non_empty = {codes[i] for i in searchable}
+    marked = [is_marked_total(c, labels[c]) for c in codes]
     found = {code: [] for code in codes}
-    for target, subset in candidate_sums(codes, labels, searchable):
-        if detail_holds_total(codes, labels, target, subset):
-            continue
-        if sum_holds(values, target, subset, tolerance):
-            found[codes[target]].append(frozenset(codes[i] for i in subset))
+    for target, masks in candidate_sums(codes, labels, searchable):
+        if not marked[target]:  # a detailed category is never the sum of labelled totals
+            masks = masks[~masks[:, marked].any(axis=1)]
+        holding = masks[sums_hold(values, target, masks, tolerance)]
+        found[codes[target]] += [frozenset(codes[i] for i in np.flatnonzero(row)) for row in holding]
     magnitude = {code: float(np.nansum(np.abs(values[:, i]))) for i, code in enumerate(codes)}
     parts = resolve_parts(
         codes, labels, {c: sets for c, sets in found.items() if sets}, magnitude, dim, source
@@ -299,7 +300,7 @@ def is_largest(wide: pd.DataFrame, code: str) -> bool:
 
 
 def candidate_sums(codes: list[str], labels: dict[str, str], searchable: list[int]):
-    """(target, parts) index pairs to test: every subset for a few categories, else runs.
+    """Per target index, the sets of other categories to test, as rows of a boolean mask.
 
     With at most :data:`MAX_EXHAUSTIVE` non-empty categories every set of two or more others is
     tried; beyond that, the runs of consecutive categories just after or before the target (how
@@ -307,38 +308,61 @@ def candidate_sums(codes: list[str], labels: dict[str, str], searchable: list[in
     is tried only for a category marked as a total whose part is not marked, or for a grand
     total ("I alt", ``00``) whose one part is a subtotal.
     """
+    n = len(codes)
     for target in searchable:
-        others = [i for i in searchable if i != target]
+        others = np.array([i for i in searchable if i != target], dtype=int)
         if len(searchable) <= MAX_EXHAUSTIVE:
-            subsets = (s for size in range(2, len(others) + 1) for s in itertools.combinations(others, size))
+            picks = [s for size in range(2, len(others) + 1) for s in itertools.combinations(others, size)]
+            masks = np.zeros((len(picks), n), dtype=bool)
+            for row, pick in enumerate(picks):
+                masks[row, list(pick)] = True
         else:
-            after = [i for i in others if i > target]
-            before = [i for i in others if i < target]
-            runs = [after[: k + 1] for k in range(1, len(after))] + [
-                before[k:] for k in range(len(before) - 1)
-            ]
-            subsets = iter([*map(tuple, runs), tuple(others)])
-        yield from ((target, s) for s in subsets)
-        if is_marked_total(codes[target], labels[codes[target]]):
-            grand = is_grand_total(codes[target], labels[codes[target]])
-            for i in others:
-                part_code, part_label = codes[i], labels[codes[i]]
-                if not is_marked_total(part_code, part_label) or (
-                    grand and not is_grand_total(part_code, part_label)
-                ):
-                    yield target, (i,)
+            after, before = others[others > target], others[others < target]
+            runs_after = np.zeros((max(len(after) - 1, 0), n), dtype=bool)
+            runs_after[:, after] = np.tril(np.ones((len(after), len(after)), dtype=bool))[1:]
+            runs_before = np.zeros((max(len(before) - 1, 0), n), dtype=bool)
+            runs_before[:, before] = np.triu(np.ones((len(before), len(before)), dtype=bool))[:-1]
+            everything = np.zeros((1, n), dtype=bool)
+            everything[0, others] = True
+            masks = np.vstack([runs_after, runs_before, everything])
+        singles = single_parts(codes, labels, target, others)
+        if singles:
+            single_masks = np.zeros((len(singles), n), dtype=bool)
+            single_masks[np.arange(len(singles)), singles] = True
+            masks = np.vstack([masks, single_masks])
+        yield target, masks
 
 
-def detail_holds_total(
-    codes: list[str], labels: dict[str, str], target: int, subset: tuple[int, ...]
-) -> bool:
-    """Whether a detailed (unmarked) category would be the sum of a category labelled as a total.
+def single_parts(codes: list[str], labels: dict[str, str], target: int, others: np.ndarray) -> list[int]:
+    """Categories a total may equal on its own: unmarked ones, or subtotals of a grand total."""
+    if not is_marked_total(codes[target], labels[codes[target]]):
+        return []
+    grand = is_grand_total(codes[target], labels[codes[target]])
+    return [
+        int(i)
+        for i in others
+        if not is_marked_total(codes[i], labels[codes[i]])
+        or (grand and not is_grand_total(codes[i], labels[codes[i]]))
+    ]
 
-    A subtotal is never inside a detailed category, so such a sum is a coincidence of numbers.
+
+def sums_hold(values: np.ndarray, target: int, masks: np.ndarray, tolerance: float) -> np.ndarray:
+    """For each mask row: does the target equal that set's sum in every cell where all are known?
+
+    At least one such cell must be non-zero.
     """
-    if is_marked_total(codes[target], labels[codes[target]]):
-        return False
-    return any(is_marked_total(codes[i], labels[codes[i]]) for i in subset)
+    if not len(masks):
+        return np.zeros(0, dtype=bool)
+    weights = masks.astype(float)
+    known = ~np.isnan(values)
+    filled = np.where(known, values, 0.0)
+    # einsum rather than @: these small products are faster without BLAS threads on a busy machine
+    sums = np.einsum("cn,kn->ck", filled, weights)  # cells × sets
+    counts = np.einsum("cn,kn->ck", known.astype(float), weights)
+    evidence = (counts == weights.sum(axis=1)) & known[:, [target]]
+    target_values = filled[:, [target]]
+    agree = ~evidence | (np.abs(target_values - sums) <= tolerance)
+    return agree.all(axis=0) & (evidence & (target_values != 0)).any(axis=0)
 
 
 def check_distinct_totals(
@@ -363,16 +387,6 @@ def check_distinct_totals(
             f"of [{', '.join(describe(c, labels) for c in leaves)}], so it cannot be told which contains "
             "which. Download the table with more years or breakdowns, or only the detailed categories."
         )
-
-
-def sum_holds(values: np.ndarray, target: int, subset: tuple[int, ...], tolerance: float) -> bool:
-    """Whether the target equals the sum of ``subset`` in every cell where all are known (one non-zero)."""
-    known = ~np.isnan(values[:, target]) & ~np.isnan(values[:, list(subset)]).any(axis=1)
-    if not known.any():
-        return False
-    target_values = values[known, target]
-    sums = values[np.ix_(known, list(subset))].sum(axis=1)
-    return bool((np.abs(target_values - sums) <= tolerance).all() and (target_values != 0).any())
 
 
 def resolve_parts(
