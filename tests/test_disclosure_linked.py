@@ -255,3 +255,31 @@ def test_random_linked_tables_leak_nothing(values, n_counties):
     assert not any(s == "" and 0 < v < THRESHOLD for s, v in seen.values())
     assert leaks(lp_intervals(new_a, new_b, true_counts(table_a))) == []
     assert patterns([new_a, new_b]) == patterns(protect_release([table_a, table_b], THRESHOLD))
+
+
+def test_the_same_cells_in_two_sibling_tables_share_their_pattern():
+    """6A and 6B count the same population (every common cell equal), 6B with its rows and
+    dimensions in another order. Menn: Oslo 2, Viken 10, Agder 10; Kvinner: 10, 10, 10. Alone,
+    ties are broken by row order: 6A hides Agder, 6B hides Viken, and the two together show
+    Menn–Viken (6A) and Menn–Agder (6B), so Menn–Oslo = 22 - 10 - 10 = 2. Together, each cell has
+    one status in both tables, and the LP attacker finds nothing in either."""
+    counts = {
+        ("Menn", "Oslo"): 2,
+        ("Menn", "Viken"): 10,
+        ("Menn", "Agder"): 10,
+        ("Kvinner", "Oslo"): 10,
+        ("Kvinner", "Viken"): 10,
+        ("Kvinner", "Agder"): 10,
+    }
+    table_a = count_table("6A", counts)
+    table_b = AppendixTable(
+        "6B", "6B", 2022, "year", table_a.data.iloc[::-1].reset_index(drop=True), ["county", "sex"]
+    )
+    alone = [published(apply_disclosure(t, THRESHOLD)) for t in (table_a, table_b)]
+    assert alone[0] != alone[1]  # the premise: per-table patterns differ
+    new_a, new_b = protect_release([table_a, table_b], THRESHOLD)
+    seen_a, seen_b = published(new_a), published(new_b)
+    assert {k: s for k, (s, _) in seen_a.items()} == {k: s for k, (s, _) in seen_b.items()}
+    no_shares = share_table("6A", new_a)
+    no_shares.data["status"] = ":"
+    assert leaks(lp_intervals(new_a, no_shares, true_counts(table_a))) == []
