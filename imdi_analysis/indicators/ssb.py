@@ -196,7 +196,8 @@ def transition_counts(table: pd.DataFrame) -> pd.DataFrame:
     Raises
     ------
     TableLayoutError
-        When a total does not equal its parts or the parts can be added up in two ways.
+        When a total (of the statuses, of the sexes — "Begge kjønn" = "Menn" + "Kvinner" — or of
+        another dimension) does not equal its parts, or the parts can be added up in two ways.
     """
     dims = dimensions_of(table)
     for required in (TIME_DIMENSION, SEX_DIMENSION):
@@ -208,7 +209,7 @@ def transition_counts(table: pd.DataFrame) -> pd.DataFrame:
     table = select_count_contents(table, dims)
     other = [d for d in dims if d not in (TIME_DIMENSION, SEX_DIMENSION, status, CONTENTS_DIMENSION)]
     source = str(table.attrs.get("file", TABLE_NAME))
-    hierarchies = {d: category_hierarchy(table, d, source) for d in (status, *other)}
+    hierarchies = {d: category_hierarchy(table, d, source) for d in (status, SEX_DIMENSION, *other)}
     table = collapse_other_dimensions(table, other, hierarchies)
     hierarchy = hierarchies[status]
     success = work_or_education_leaves(hierarchy)

@@ -202,3 +202,16 @@ def test_the_command_prints_ssbs_share_for_the_published_table():
     assert result.exit_code == 0, result.output
     line = next(li for li in result.output.splitlines() if li.strip().startswith("2016"))
     assert "2\u00a0980" in line and "4\u00a0790" in line and "62,2\u00a0%" in line
+
+
+def test_both_sexes_that_is_not_men_plus_women_is_refused(tmp_path: Path):
+    """2023 with both sexes' "Annen eller ukjent status, i alt" 940 → 950 and "Arbeidssituasjon i
+    alt" 3 170 → 3 180: the statuses still add up (2 060 + 170 + 950 = 3 180), but Begge kjønn
+    3 180 is not Menn 1 326 + Kvinner 1 844 = 3 170."""
+    document = json.loads(SUBTOTALS_2023.read_text(encoding="utf-8"))
+    assert document["value"][0] == 3170 and document["value"][3] == 940
+    document["value"][0], document["value"][3] = 3180, 950
+    path = tmp_path / "sexes.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(TableLayoutError, match=r"dimension 'Kjonn': 'Begge kjønn' \(0\).*3180 against 3170"):
+        transition_summary(path)
