@@ -325,7 +325,7 @@ def published_appendix(
     Reads each table back from its CSV and sidecar (what the reader downloads is what the page
     shows), writes its JSON-stat2 file beside the CSV and compares it with the previous release.
     """
-    from imdi_analysis.appendix.registry import BUILDERS
+    from imdi_analysis.appendix import BUILDERS  # the package registers every builder
     from imdi_analysis.letter.appendix_spec import tables_due
 
     found: dict[tuple[int, str], list[PublishedTable]] = {}
