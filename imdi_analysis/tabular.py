@@ -590,11 +590,6 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     tmp.replace(path)
 
 
-def write_csv_atomic(frame: pd.DataFrame, path: Path) -> None:
-    """Write a frame as UTF-8 CSV (``\\n`` line ends, no index) atomically; byte-stable output."""
-    write_atomic(path, frame.to_csv(index=False, lineterminator="\n"))
-
-
 def write_parquet_atomic(frame: pd.DataFrame, path: Path) -> None:
     """Write a frame as Parquet atomically."""
     path = Path(path)
@@ -619,6 +614,5 @@ __all__ = [
     "validate",
     "value_failures",
     "write_atomic",
-    "write_csv_atomic",
     "write_parquet_atomic",
 ]

@@ -10,8 +10,9 @@ import pandera.pandas as pa
 import pytest
 from pandera.typing import Series
 
+from imdi_analysis.csv_output import write_csv
 from imdi_analysis.errors import DataNotFoundError, DataValidationError
-from imdi_analysis.tabular import Date, iso_date_field, load_validated, read_table, write_csv_atomic
+from imdi_analysis.tabular import Date, iso_date_field, load_validated, read_table
 
 
 class Example(pa.DataFrameModel):
@@ -191,9 +192,9 @@ def test_missing_file_is_a_clear_error(tmp_path: Path):
 def test_csv_writer_is_byte_stable_and_atomic(tmp_path: Path):
     frame = pd.DataFrame({"a": [1, 2], "b": ["x", "y"]})
     path = tmp_path / "out" / "t.csv"
-    write_csv_atomic(frame, path)
+    write_csv(frame, path)
     first = path.read_bytes()
-    write_csv_atomic(frame, path)
+    write_csv(frame, path)
     assert path.read_bytes() == first == b"a,b\n1,x\n2,y\n"
     assert not list(path.parent.glob(".*tmp"))
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from imdi_analysis import config
+from imdi_analysis.csv_output import write_csv
 from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators._common import TOTAL
 from imdi_analysis.indicators.figures import MISSING, format_row, group_label, one_way
 from imdi_analysis.indicators.registry import INDICATORS, compute_indicators
 from imdi_analysis.indicators.ssb import SYNTHETIC_SOURCE_LABEL_NB, transition_summary
-from imdi_analysis.tabular import write_csv_atomic
 
 
 def report_indicators(
@@ -28,7 +28,7 @@ def report_indicators(
     """
     frame = compute_indicators(year, period, data_dir)
     if csv_path is not None:
-        write_csv_atomic(frame, Path(csv_path))
+        write_csv(frame, Path(csv_path))
         return f"Skrev {len(frame)} rader ({frame['indicator_id'].nunique()} indikatorer) til {csv_path}."
     _directory, synthetic = config.register_dir(data_dir)
     heading = f"Indikatorer for styringsparameterne, {year}, {config.PERIOD_LABELS[period].lower()}"

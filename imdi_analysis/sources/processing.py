@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from imdi_analysis import __version__, config
+from imdi_analysis.csv_output import frame_to_csv
 from imdi_analysis.errors import ConfigError, DataNotFoundError, DataValidationError
 from imdi_analysis.manifest import sha256_file
 from imdi_analysis.parallel import process_pool
@@ -362,7 +363,7 @@ def write_report(result: ValidationResult, path: Path) -> None:
     path = Path(path)
     check_report_suffix(path)
     if path.suffix.lower() == ".csv":
-        write_atomic(path, result.report.to_csv(index=False, lineterminator="\n"))
+        write_atomic(path, frame_to_csv(result.report))
         return
     title = f"Validation of {result.data_dir}/{result.year}"
     status = "OK" if result.ok else f"{len(result.report)} failure(s)"
