@@ -188,7 +188,7 @@ def apply_disclosure(table: AppendixTable, threshold: int = DEFAULT_THRESHOLD) -
     check_copies(data, table, copies)
     status = share_status(initial_status(data, threshold), copies)
     lines = find_lines(data, table.dims)
-    status = protect_lines(data, status, lines, table, count_copies(data, copies))
+    status = protect_lines(data, status, lines, table, count_copies(data, copies), threshold)
     status = link_shares(data, status, table.dims)
     status = share_status(status, copies)
     return finish_table(table, data, status, threshold)
@@ -396,6 +396,7 @@ class Grid:
     by_cell: dict[int, list[int]]  # cell -> positions in ``lines``
     copies: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
     copies_of: dict[int, tuple[int, ...]] = dataclasses.field(default_factory=dict)  # cell -> its group
+    threshold: int = 0  # when set, a line confining its suppressed cells to 1 … threshold − 1 leaks
 
     def suppress(self, cell: int) -> None:
         """Suppress ``cell`` and every visible copy of it."""
@@ -415,11 +416,14 @@ def protect_lines(
     lines: list[Line],
     table: AppendixTable,
     copies: Sequence[tuple[int, ...]] = (),
+    threshold: int = 0,
 ) -> np.ndarray:
     """Step 4: secondary suppression until no suppressed count can be derived.
 
     ``copies`` are groups of count cells that are one quantity (:func:`find_copies`); they are
-    suppressed together and enter the joint check as equations.
+    suppressed together and enter the joint check as equations. With ``threshold``, a line whose
+    visible total leaves its suppressed cells so few persons that each holds 1 to
+    ``threshold - 1`` (:func:`line_leak`, ``"narrow"``) is protected too.
     """
     grid = Grid(
         lines,
@@ -429,6 +433,7 @@ def protect_lines(
         lines_by_cell(lines),
         list(copies),
         {cell: group for group in copies for cell in group},
+        threshold,
     )
     while True:
         close_line_leaks(grid)
@@ -456,7 +461,7 @@ def close_line_leaks(grid: Grid) -> None:
     while changed:
         changed = False
         for line in grid.lines:
-            if line_leak(line, grid.status, grid.value) is None:
+            if line_leak(line, grid.status, grid.value, grid.threshold) is None:
                 continue
             candidate = best_candidate(line, grid)
             if candidate is not None:
@@ -464,12 +469,14 @@ def close_line_leaks(grid: Grid) -> None:
                 changed = True
 
 
-def line_leak(line: Line, status: np.ndarray, value: np.ndarray) -> str | None:
+def line_leak(line: Line, status: np.ndarray, value: np.ndarray, threshold: int = 0) -> str | None:
     """How ``line`` reveals a suppressed cell, or None.
 
     Uses only what a reader sees: statuses and visible values. ``"single"``: exactly one
     suppressed cell and nothing else unknown. ``"ones"``: the total is visible and the suppressed
-    cells sum to their number, so each is 1.
+    cells sum to their number, so each is 1. ``"narrow"`` (only with ``threshold``): the total is
+    visible and what it leaves for the suppressed cells, less one for each of the others, is below
+    ``threshold``, so each is known to hold 1 to ``threshold - 1``.
     """
     members = line.members
     symbols = status[list(members)]
@@ -484,7 +491,9 @@ def line_leak(line: Line, status: np.ndarray, value: np.ndarray) -> str | None:
         return None
     visible = sum(seen_value(p, status, value) for p in line.parts if status[p] != STATUS_SUPPRESSED)
     remainder = seen_value(line.total, status, value) - visible
-    return "ones" if abs(remainder - len(suppressed)) < RANK_TOLERANCE else None
+    if abs(remainder - len(suppressed)) < RANK_TOLERANCE:
+        return "ones"
+    return "narrow" if threshold and remainder - (len(suppressed) - 1) < threshold else None
 
 
 def seen_value(cell: int, status: np.ndarray, value: np.ndarray) -> float:
