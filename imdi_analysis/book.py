@@ -53,6 +53,11 @@ DATA_IMAGE = re.compile(r'src="data:image/(png|jpeg|svg\+xml);base64,([A-Za-z0-9
 IMAGE_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "svg+xml": ".svg"}
 PRUNED_BUILD_FILES = ("_static/**/*.map", "_static/vendor/**/*.ttf")  # source maps; fonts also in woff2
 PRUNED_BUILD_DIRS = ("_static/locales",)  # the theme's compiled catalogs, copied as static files
+ICON_SCRIPT = Path("_static/scripts/fontawesome.js")
+ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+ICON_ENTRY = re.compile(
+    r'"?([a-z0-9-]+)"?:\[\d+,\d+,\[([^\]]*)\],"[0-9a-f]+",(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\])\]'
+)
 PNG_COLOURS = 256  # charts have few colours: a palette PNG is a third of the size and looks the same
 APPENDIX_NOTEBOOK = "appendix"
 APPENDIX_PAGES = "vedlegg"  # <year>/<period>/vedlegg/<key>.md, one page per table
@@ -842,6 +847,34 @@ def prune_build(html: Path) -> None:
                 path.unlink()
     for folder in PRUNED_BUILD_DIRS:
         shutil.rmtree(html / folder, ignore_errors=True)
+    subset_icons(html)
+
+
+def subset_icons(html: Path) -> None:
+    """Keep in the theme's Font Awesome script only the icons the book uses.
+
+    The script defines some 2 000 icons (1,4 MB) as ``name:[width,height,[aliases],"code","path"]``;
+    the pages use about twenty, named by ``fa-<name>`` classes in the pages and the theme's scripts.
+    An icon is kept when its name or one of its aliases is used.
+    """
+    script = html / ICON_SCRIPT
+    if not script.is_file():
+        return
+    used: set[str] = set()
+    for path in [*html.rglob("*.html"), *(html / "_static").rglob("*.js")]:
+        if path != script:
+            used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    text = script.read_text(encoding="utf-8")
+    parts: list[str] = []
+    end = 0
+    for match in ICON_ENTRY.finditer(text):
+        aliases = {a.strip('"') for a in match.group(2).split(",") if a}
+        if match.group(1) in used or aliases & used:
+            continue
+        parts.append(text[end : match.start()])
+        end = match.end() + (1 if text[match.end() : match.end() + 1] == "," else 0)
+    parts.append(text[end:])
+    script.write_text("".join(parts), encoding="utf-8")
 
 
 def swap_into_place(new_html: Path, target: Path) -> None:

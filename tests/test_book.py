@@ -238,3 +238,22 @@ def test_the_build_drops_files_readers_never_load(tmp_path):
         "_static/vendor/fontawesome/webfonts/fa-solid.woff2",
         "_static/vendor/fontawesome/webfonts/only-ttf.ttf",  # no woff2 to fall back on: kept
     ]
+
+
+def test_only_the_icons_the_pages_use_stay_in_the_icon_script(tmp_path):
+    html = tmp_path / "html"
+    (html / "_static/scripts").mkdir(parents=True)
+    (html / "index.html").write_text('<i class="fa-solid fa-bars"></i><span class="fa fa-search"></span>')
+    script = (
+        'var p={bars:[448,512,["navicon"],"f0c9","M0 96C0 78"],'
+        '"magnifying-glass":[512,512,[128269,"search"],"f002","M416 208"],'
+        'monero:[496,512,[],"f3d0","M352 384h108"],'
+        '"sun":[512,512,[9728],"f185",["M1","M2"]]};define("fas",p);'
+    )
+    (html / "_static/scripts/fontawesome.js").write_text(script)
+    book.subset_icons(html)
+    assert (html / "_static/scripts/fontawesome.js").read_text() == (
+        'var p={bars:[448,512,["navicon"],"f0c9","M0 96C0 78"],'
+        '"magnifying-glass":[512,512,[128269,"search"],"f002","M416 208"],'
+        '};define("fas",p);'
+    )
