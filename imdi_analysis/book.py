@@ -182,7 +182,8 @@ def write_figures(nb: nbformat.NotebookNode, src: Path, relpath: Path) -> int:
 
     An ``<img src="data:...;base64,...">`` in an HTML output becomes a file that the page links to
     (the page and the downloadable notebook stay small); an image bundle that also has HTML keeps
-    only the HTML, which is what the book shows. Returns the number of images written.
+    only the HTML, which is what the book shows, and no plain-text copy of it. A bare PNG output
+    becomes an HTML image of its file. Returns the number of images written.
     """
     folder = FIGURES_DIR / relpath.with_suffix("")
     up = "../" * (len(relpath.parts) - 1)
@@ -190,11 +191,18 @@ def write_figures(nb: nbformat.NotebookNode, src: Path, relpath: Path) -> int:
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             data = output.get("data")
-            if not data or "text/html" not in data:
+            if not data:
+                continue
+            if "text/html" not in data and "image/png" in data:
+                png = "".join(data["image/png"])
+                data["text/html"] = f'<figure><img src="data:image/png;base64,{png}" alt="Diagram"/></figure>'
+            if "text/html" not in data:
                 continue
             for mime in [m for m in data if m.startswith("image/")]:
                 del data[mime]
                 output.get("metadata", {}).pop(mime, None)
+            if "text/plain" in data and "scrapbook" not in output.get("metadata", {}):
+                del data["text/plain"]  # myst-nb's glue reads text/plain; other outputs show their HTML
             html_text = "".join(data["text/html"])
 
             def replace(match: re.Match, html_text: str = html_text) -> str:
@@ -406,6 +414,12 @@ def write_jsonstat_download(table: Any, extra: Path, relative: Path) -> Path | N
     path = extra / relative
     path.parent.mkdir(parents=True, exist_ok=True)
     write_jsonstat(table, path)
+    compact = json.dumps(
+        json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False, separators=(",", ":")
+    )
+    path.write_text(
+        compact + "\n", encoding="utf-8"
+    )  # the same document without indentation: a third smaller
     return relative
 
 

@@ -173,8 +173,27 @@ def test_embedded_charts_become_files_beside_the_page(tmp_path):
     assert "base64" not in output["text/html"]
     assert 'src="../../figures/2022/year/goal_1/figur-1.png"' in output["text/html"]
     assert 'alt="Linje"' in output["text/html"]
+    assert "text/plain" not in output
     png = tmp_path / "_extra/figures/2022/year/goal_1/figur-1.png"
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_bare_png_output_becomes_a_file_and_glued_text_stays(tmp_path):
+    data = base64.b64encode(png_bytes()).decode()
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("fig")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={"image/png": data, "text/plain": "<Figure>"}),
+        nbformat.v4.new_output(
+            "display_data", data={"text/plain": "'2022'"}, metadata={"scrapbook": {"name": "year"}}
+        ),
+    ]
+    nb.cells.append(cell)
+    assert book.write_figures(nb, tmp_path, Path("2022/letter_budget.ipynb")) == 1
+    first, glued = (o["data"] for o in nb.cells[0].outputs)
+    assert set(first) == {"text/html"}
+    assert 'src="../figures/2022/letter_budget/figur-1.png"' in first["text/html"]
+    assert glued == {"text/plain": "'2022'"}
 
 
 def test_parameters_are_shown_relative_to_the_data_folder_without_python_reprs():
