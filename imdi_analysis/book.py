@@ -366,7 +366,10 @@ def published_appendix(
             published.revisions = revisions(table, previous / targets[csv_source])
         found.setdefault(report, []).append(published)
     for (year, period), tables in found.items():
-        order = {k: i for i, k in enumerate(tables_due(year, period)["table_key"])}
+        try:
+            order = {k: i for i, k in enumerate(tables_due(year, period)["table_key"])}
+        except ImdiError:  # no letter for the year: the tables in key order
+            order = {}
         tables.sort(key=lambda t: (order.get(t.key, len(order)), t.key))
     return found
 
