@@ -28,13 +28,14 @@ UNIT_TITLES = {
 
 
 def headline_series(
-    years: str, data_dir: str | Path | None = None, threshold: int = DEFAULT_THRESHOLD
+    years: str, data_dir: str | Path | None = None, threshold: int | None = None
 ) -> pd.DataFrame:
     """National figures of every registered indicator for ``years`` (e.g. ``"2019-2023"``), disclosed.
 
     Population, numerator, denominator and reference date of each figure are those of the
     indicator (see its definition in the goal chapters); the reference date is 31 December.
     """
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold  # None: the run's default
     directory = Path(data_dir) if data_dir else None
     series = time_series(list(INDICATORS), parse_years(years), "year", directory)
     disclosed = disclose_indicators(series, threshold)

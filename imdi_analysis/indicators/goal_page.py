@@ -272,7 +272,7 @@ def goal_page(
     period: str = "year",
     data_dir: str | Path | None = None,
     years: str = "",
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int | None = None,
 ) -> GoalPage:
     """Compute the page of ``goal`` for the reporting ``year`` and ``period``.
 
@@ -284,8 +284,10 @@ def goal_page(
     years : years of the time series, e.g. ``"2019-2023"`` (years without data are skipped);
         ``""`` for the reporting year only
     threshold : disclosure threshold: rows resting on 1 to ``threshold - 1`` persons are hidden
-        (``imdi_analysis.disclosure.disclose_indicators``), with secondary suppression
+        (``imdi_analysis.disclosure.disclose_indicators``), with secondary suppression; ``None``
+        (a run with the default) is :data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD`
     """
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     config.check_period(period)
     directory = Path(data_dir) if data_dir else None
     resolved, synthetic = config.register_dir(directory)
