@@ -24,8 +24,9 @@ from typing import Any
 import nbformat
 import yaml
 
-from imdi_analysis.config import BOOK_DIR, PERIOD_LABELS, REPO_DATA_DIR, REPO_ROOT
+from imdi_analysis.config import BOOK_DIR, PERIOD_LABELS, REPO_DATA_DIR, REPO_ROOT, reference_date
 from imdi_analysis.errors import ImdiError, PipelineError
+from imdi_analysis.formatting import format_date
 from imdi_analysis.manifest import manifest_markdown, write_manifest
 from imdi_analysis.runs import NotebookRun
 
@@ -697,7 +698,12 @@ def sections(runs: list[NotebookRun]) -> tuple[list[int], dict[tuple[int, str], 
     return years, by_period
 
 
+BOOK_PERIODS = ("year", "H1", "Q4", "Q3", "Q2", "Q1")  # order of a year's period sections
+
+
 def period_title(year: int, period: str) -> str:
+    if period in ("Q1", "Q2", "Q3", "Q4"):
+        return f"Kvartalsanalyse {period[1]}. kvartal {year}"
     return f"Årsrapport {year}" if period == "year" else f"Halvårsrapport {year}"
 
 
@@ -708,7 +714,7 @@ def write_period_pages(src: Path, runs: list[NotebookRun], titles: dict[str, str
         lines = [
             f"# {period_title(year, period)}",
             "",
-            f"Status per {'30. juni' if period == 'H1' else '31. desember'} {year} "
+            f"Status per {format_date(reference_date(year, period))} "
             f"({PERIOD_LABELS[period].lower()}).",
             "",
             "Kapitler:",
@@ -732,7 +738,7 @@ def table_of_contents(
     parts: list[dict[str, Any]] = []
     for year in years:
         chapters = [{"file": _stem(r.relpath)} for r in runs if r.year == year and r.period is None]
-        for period in ("year", "H1"):
+        for period in BOOK_PERIODS:
             if (year, period) in by_period:
                 chapters.append(
                     {
@@ -813,7 +819,7 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[s
         for run in runs:
             if run.year == year and run.period is None:
                 lines.append(f"- [{titles[run.name]}]({_stem(run.relpath)}.ipynb)")
-        for period in ("year", "H1"):
+        for period in BOOK_PERIODS:
             if (year, period) in by_period:
                 lines.append(f"- [{period_title(year, period)}]({year}/{period}/index.md)")
         lines.append("")

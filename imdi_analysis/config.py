@@ -58,7 +58,19 @@ SYNTHETIC_YEARS = (2019, 2023)
 
 Period = Literal["H1", "year"]
 PERIODS: tuple[str, ...] = ("H1", "year")
-PERIOD_LABELS = {"H1": "Halvår (per 30. juni)", "year": "År (per 31. desember)"}
+QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
+# Periods a run can have: the two reports, and the quarters of the quarterly settlement analysis
+# (reports/quarterly.py). Indicators and the appendix exist for PERIODS only.
+RUN_PERIODS: tuple[str, ...] = (*PERIODS, *QUARTERS)
+QUARTER_ENDS = {"Q1": (3, 31), "Q2": (6, 30), "Q3": (9, 30), "Q4": (12, 31)}
+PERIOD_LABELS = {
+    "H1": "Halvår (per 30. juni)",
+    "year": "År (per 31. desember)",
+    "Q1": "1. kvartal (per 31. mars)",
+    "Q2": "2. kvartal (per 30. juni)",
+    "Q3": "3. kvartal (per 30. september)",
+    "Q4": "4. kvartal (per 31. desember)",
+}
 
 
 def display_path(path: Path) -> str:
@@ -68,8 +80,10 @@ def display_path(path: Path) -> str:
 
 
 def reference_date(year: int, period: str) -> dt.date:
-    """Status date of a report: 30 June for ``H1``, 31 December for ``year``."""
-    check_period(period)
+    """Status date of a period: 30 June for ``H1``, 31 December for ``year``, a quarter's last day."""
+    check_run_period(period)
+    if period in QUARTER_ENDS:
+        return dt.date(year, *QUARTER_ENDS[period])
     return dt.date(year, 6, 30) if period == "H1" else dt.date(year, 12, 31)
 
 
@@ -82,6 +96,13 @@ def check_period(period: str) -> str:
     """Return ``period`` if it is ``H1`` or ``year``; raise :class:`ConfigError` otherwise."""
     if period not in PERIODS:
         raise ConfigError(f"Unknown period {period!r}: use one of {', '.join(PERIODS)}.")
+    return period
+
+
+def check_run_period(period: str) -> str:
+    """Return ``period`` if a run can have it (``H1``, ``year``, ``Q1`` … ``Q4``); ConfigError otherwise."""
+    if period not in RUN_PERIODS:
+        raise ConfigError(f"Unknown period {period!r}: use one of {', '.join(RUN_PERIODS)}.")
     return period
 
 

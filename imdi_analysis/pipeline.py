@@ -37,7 +37,7 @@ from imdi_analysis.config import (
     SYNTHETIC_DIR,
     SYNTHETIC_SEED,
     SYNTHETIC_YEARS,
-    check_period,
+    check_run_period,
     check_year_has_data,
     register_dir,
     years_in,
@@ -80,7 +80,7 @@ def run(
 ) -> RunResult:
     """Validate, execute the notebooks of ``runs_file`` for ``years`` × ``periods``, build the book."""
     for period in periods:
-        check_period(period)
+        check_run_period(period)
     build_dir.mkdir(parents=True, exist_ok=True)
     with run_lock(build_dir):
         registers, synthetic = prepare_registers(data_dir)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from imdi_analysis.cli._options import data_option
-from imdi_analysis.config import PERIODS, parse_years
+from imdi_analysis.config import PERIODS, RUN_PERIODS, parse_years
 
 
 @click.command("run")
@@ -15,10 +15,13 @@ from imdi_analysis.config import PERIODS, parse_years
 @click.option("--years", "years_text", default=None, help="Several years: 2020-2022 or 2020,2022.")
 @click.option(
     "--period",
-    type=click.Choice([*PERIODS, "both"]),
+    type=click.Choice([*RUN_PERIODS, "both"]),
     default="year",
     show_default=True,
-    help="H1 = half-year report (30 June), year = annual report (31 December), both.",
+    help=(
+        "H1 = half-year report (30 June), year = annual report (31 December), both; "
+        "Q1–Q4 = the quarterly settlement analysis (status the quarter's last day)."
+    ),
 )
 @data_option
 @click.option(
