@@ -55,15 +55,14 @@ class DeviationsPage:
 
     def intro(self) -> str:
         status = format_date(config.reference_date(self.year, self.period))
-        text = (
-            f"Status per {status}. Halvårsrapporten «skal i hovedsak vies til avvik fra mål og "
-            "styringsparametere, risiko for manglende måloppnåelse og budsjettmessige utfordringer» "
-            "(tildelingsbrevet, punkt 9.1). Siden samler tre lister: styringsparameterne med endring fra "
-            "samme periode året før, budsjettpostene med avvik, og oppdragene med frist i perioden."
+        report = "Halvårsrapporten" if self.period == "H1" else "Årsrapporten"
+        return (
+            f"Status per {status}. Tildelingsbrevet (punkt 9.1) ber om at halvårsrapporten «i hovedsak vies til "
+            "avvik fra mål og styringsparametere, risiko for manglende måloppnåelse og budsjettmessige "
+            f"utfordringer». {report} for {self.year} får her tre lister: styringsparameterne med endring fra "
+            "samme periode året før, budsjettpostene med avvik, og oppdragene med frist i perioden eller "
+            "passert frist."
         )
-        if self.synthetic:
-            text += "\n\n**Registertallene er syntetiske** og beskriver ingen virkelige personer."
-        return text
 
 
 def resolve_threshold(threshold: int | None) -> int:
@@ -251,8 +250,6 @@ def quarterly_intro(analysis: QuarterlyAnalysis) -> str:
         "«IMDi skal utarbeide en kvartalsvis analyse av bosettingsarbeidet som redegjør for status og "
         "utviklingstrekk» (instruksen, vedlegg 1, punkt 3.2)."
     )
-    if analysis.synthetic:
-        text += "\n\n**Registertallene er syntetiske** og beskriver ingen virkelige personer."
     for note in analysis.notes:
         text += f"\n\n{markdown_text(note)}"
     return text
