@@ -220,7 +220,9 @@ def indicator_note() -> str:
 
 def key_figures_markdown(year: int) -> str:
     """The heading text and the list of where each key figure is defined."""
-    defined = "; ".join(f"{markdown_text(f.label_nb)}: {markdown_text(f.defined_in)}" for f in KEY_FIGURES)
+    defined = "; ".join(
+        f"{markdown_text(f.label_nb)}: [{markdown_text(f.defined_in)}]({f.link})" for f in KEY_FIGURES
+    )
     return (
         f"Hovedtall for {year} og de fire årene før, til del II av årsrapporten («Introduksjon til "
         "virksomheten og hovedtall», tildelingsbrevet punkt 9.1). Hvert tall er det samme som på siden der "
