@@ -882,7 +882,9 @@ def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD)
     labels; their numerator, denominator, value, interval (``ci_lower``, ``ci_upper``) and
     ``change`` become missing and their status is ``:``. A visible row's ``change`` is also
     removed when the previous year's row of the frame is hidden (value − change would give it
-    back). Rows and order are unchanged.
+    back). A hidden row's numerator of exactly 0 stays shown: it counts no person, and a reader
+    gets it anyway when the line's total numerator is 0 (as a zero count is shown as ``-`` in the
+    appendix). Rows and order are unchanged.
     """
     threshold = check_threshold(threshold)
     out = frame.copy()
@@ -890,9 +892,10 @@ def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD)
     hidden = indicator_secondary(out, hidden, threshold)
     hide_revealing_changes(out, hidden)
     out["status"] = np.where(hidden, STATUS_SUPPRESSED, "")
+    nil = hidden & (pd.to_numeric(out["numerator"], errors="coerce").to_numpy(dtype=float) == 0)
     for column in INDICATOR_HIDDEN_COLUMNS:
         if column in out.columns:
-            out.loc[hidden, column] = np.nan
+            out.loc[hidden & ~nil if column == "numerator" else hidden, column] = np.nan
     out.attrs[THRESHOLD_ATTR] = threshold
     return out
 

@@ -168,3 +168,14 @@ def test_change_is_removed_where_the_previous_year_is_hidden():
     out = disclose_indicators(pd.concat([previous, current], ignore_index=True), threshold=5)
     assert out["status"].tolist() == ["", ":", ":", "", "", ""]
     assert out["change"].iloc[3:].isna().tolist() == [False, True, True]
+
+
+def test_a_zero_numerator_stays_shown_in_a_hidden_row():
+    """The "I alt" numerator is 0, so every part's numerator is 0 whatever is hidden: a hidden row
+    keeps its 0 (no person behind it) and hides its denominator, as the appendix shows a zero count."""
+    rows = frame([("I alt", "", 0.0, 40.0), ("Menn", "", 0.0, 37.0), ("Kvinner", "", 0.0, 3.0)])
+    out = disclose_indicators(rows, threshold=5)
+    women = out[out["sex"] == "Kvinner"].iloc[0]
+    assert women["status"] == ":"
+    assert women["numerator"] == 0
+    assert np.isnan(women["denominator"]) and np.isnan(women["value"])

@@ -147,6 +147,8 @@ def format_row(row: pd.Series, indicator) -> dict[str, str]:
     if row.get("status") == SUPPRESSED:  # hidden by disclosure control: few persons behind the figure
         cells = dict.fromkeys(list(TABLE_HEADERS.values())[1:], SUPPRESSED)
         cells[TABLE_HEADERS["note"]] = SUPPRESSED_NOTE
+        if unit != UNIT_MONTHS and row.get("numerator") == 0:  # no person behind it: kept by disclosure
+            cells[TABLE_HEADERS["numerator"]] = format_number(0)
         return cells
     numerator = NOT_APPLICABLE if unit == UNIT_MONTHS else format_number(row["numerator"])
     denominator = NOT_APPLICABLE if unit == UNIT_COUNT else format_number(row["denominator"])
