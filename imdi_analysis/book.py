@@ -709,18 +709,19 @@ def period_title(year: int, period: str) -> str:
 
 def write_period_pages(src: Path, runs: list[NotebookRun], titles: dict[str, str]) -> None:
     """An introduction page per year and period listing its chapters."""
+    from imdi_analysis.publish import markdown_text  # titles hold letter text
+
     _years, by_period = sections(runs)
     for (year, period), period_runs in by_period.items():
         lines = [
             f"# {period_title(year, period)}",
             "",
-            f"Status per {format_date(reference_date(year, period))} "
-            f"({PERIOD_LABELS[period].lower()}).",
+            f"Status per {format_date(reference_date(year, period))} ({PERIOD_LABELS[period].lower()}).",
             "",
             "Kapitler:",
             "",
         ]
-        lines += [f"- [{titles[r.name]}]({r.relpath.name})" for r in period_runs]
+        lines += [f"- [{markdown_text(titles[r.name])}]({r.relpath.name})" for r in period_runs]
         page = src / str(year) / period / "index.md"
         page.parent.mkdir(parents=True, exist_ok=True)
         page.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -774,6 +775,8 @@ def _stem(path: Path) -> str:
 
 def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[str, str]) -> str:
     """The Norwegian front page: what the book is, its sources, its sections."""
+    from imdi_analysis.publish import markdown_text  # titles hold letter text
+
     years, by_period = sections(runs)
     synthetic = bool(manifest.get("synthetic"))
     lines = [
@@ -818,7 +821,7 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[s
         lines.append("")
         for run in runs:
             if run.year == year and run.period is None:
-                lines.append(f"- [{titles[run.name]}]({_stem(run.relpath)}.ipynb)")
+                lines.append(f"- [{markdown_text(titles[run.name])}]({_stem(run.relpath)}.ipynb)")
         for period in BOOK_PERIODS:
             if (year, period) in by_period:
                 lines.append(f"- [{period_title(year, period)}]({year}/{period}/index.md)")
@@ -827,7 +830,7 @@ def front_page(runs: list[NotebookRun], manifest: dict[str, Any], titles: dict[s
     if across:
         lines.append("**På tvers av år**")
         lines.append("")
-        lines += [f"- [{titles[r.name]}]({_stem(r.relpath)}.ipynb)" for r in across]
+        lines += [f"- [{markdown_text(titles[r.name])}]({_stem(r.relpath)}.ipynb)" for r in across]
         lines.append("")
     lines += [
         "Tabeller kan lastes ned som CSV og Excel fra kapitlene om statistikkvedlegget. "

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from pathlib import Path
 
 import nbformat
@@ -276,3 +277,17 @@ def test_only_the_icons_the_pages_use_stay_in_the_icon_script(tmp_path):
         '"magnifying-glass":[512,512,[128269,"search"],"f002","M416 208"],'
         '};define("fas",p);'
     )
+
+
+def test_page_titles_from_the_letter_are_escaped_in_the_link_lists(tmp_path):
+    """A goal title holding HTML or a markdown link reaches the front page and the period page as text."""
+    hostile = 'Mål 1: <img src=x onerror="alert(1)"> [klikk](javascript:alert(1))'
+    run = make_run("goal", ())
+    titles = {run.name: hostile}
+    book.write_period_pages(tmp_path, [run], titles)
+    period_page = (tmp_path / "2022" / "year" / "index.md").read_text(encoding="utf-8")
+    front = book.front_page([run], {"synthetic": True}, titles)
+    for text in (period_page, front):
+        assert not re.search(r"(?<!\\)<img", text), text  # only an escaped \<img remains
+        assert not re.search(r"(?<!\\)\]\(javascript:", text), text
+    assert "\\<img" in period_page
