@@ -4,7 +4,8 @@ For each count table below, at scale 1 and 10 (the shared synthetic data of
 :mod:`benchmarks._util`, report year 2022, annual report), the cells of the report year are
 protected twice:
 
-- **ours**: :func:`imdi_analysis.disclosure.apply_disclosure` with threshold 5;
+- **ours**: :func:`imdi_analysis.disclosure.protect_release` (what the book publishes: line
+  protection, then interval repair until every hidden cell passes the LP check), threshold 5;
 - **τ-ARGUS**: ``pytauargus.protect`` on the same persons (one micro record per person, rebuilt
   from the table's interior cells), frequency rule ``FREQ(5,10)`` (a cell of 1–4 persons is
   unsafe; 10 % safety range) and modular suppression ``MOD(1)`` (HiTaS), cost = cell value.
@@ -15,7 +16,7 @@ information loss is compared: secondary suppressions (cells hidden beyond the pr
 persons hidden (the sum of the values of all hidden cells, totals included, as τ-ARGUS's default
 cost counts them). Goal (issue 13): no audit failure, loss ≤ 1.1 × τ-ARGUS.
 
-Times are in-process medians of 3 (imports not timed): ours is ``apply_disclosure`` alone;
+Times are in-process medians of 3 (imports not timed): ours is ``protect_release`` alone;
 τ-ARGUS's is ``protect`` (which writes its micro data, metadata and batch files and runs the
 engine). Writes ``benchmarks/results_tauargus.md``.
 
@@ -38,7 +39,7 @@ import pandas as pd
 from benchmarks._util import REPORT_YEAR, ROOT, fmt, machine_description, parse_scales, shared_data
 from imdi_analysis.appendix.registry import BUILDERS, BuildContext
 from imdi_analysis.config import years_in
-from imdi_analysis.disclosure import apply_disclosure
+from imdi_analysis.disclosure import protect_release
 from imdi_analysis.letter.appendix_spec import load_appendix_spec
 from imdi_analysis.tables import (
     MEASURE_COUNT,
@@ -210,7 +211,7 @@ def timed(function, repeat: int):
 
 def compare(table: AppendixTable, repeat: int) -> tuple[Protection, Protection]:
     """Ours and τ-ARGUS's protection of one table."""
-    seconds, ours = timed(lambda: apply_disclosure(table, THRESHOLD), repeat)
+    seconds, (ours,) = timed(lambda: protect_release([table], THRESHOLD), repeat)
     mine = loss(table, ours, seconds)
     with tempfile.TemporaryDirectory(prefix="tauargus-") as work:
         seconds, status = timed(lambda: tau_protect(table, Path(work)), repeat)
@@ -234,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
         "",
         f"`python -m benchmarks.bench_tauargus --scales {args.scales}`. Report year {REPORT_YEAR}, annual "
         f"report, count cells of the report year. τ-ARGUS: `pytauargus`, `{SAFETY_RULE}`, `{METHOD}`. "
-        f"Ours: `apply_disclosure`, threshold {THRESHOLD}. Audit: {auditor_name()}.",
+        f"Ours: `protect_release`, threshold {THRESHOLD}. Audit: {auditor_name()}.",
         "",
         machine_description(),
         "",
