@@ -67,7 +67,7 @@ class KeyFigure:
     label_nb: str
     unit: str  # count, months, share, nok
     defined_in: str  # Norwegian reference to the defining table or steering parameter
-    link: str  # the page that defines it, relative to the annual report's section (<year>/year/)
+    link: str  # the built page that defines it, relative to the annual report's section (<year>/year/)
 
 
 @dataclass(frozen=True)
@@ -80,30 +80,28 @@ class Figure:
 
 
 KEY_FIGURES = (
-    KeyFigure("settled", "Bosatte flyktninger i året", "count", "Tabell 19", "vedlegg/19.md"),
-    KeyFigure("waiting", "Venter på bosetting per 31.12.", "count", "Tabell 16", "vedlegg/16.md"),
+    KeyFigure("settled", "Bosatte flyktninger i året", "count", "Tabell 19", "vedlegg/19.html"),
+    KeyFigure("waiting", "Venter på bosetting per 31.12.", "count", "Tabell 16", "vedlegg/16.html"),
     KeyFigure(
-        "waiting_time", "Gjennomsnittlig ventetid til bosetting (mnd.)", "months", "SP 11", "goal_4.ipynb"
+        "waiting_time", "Gjennomsnittlig ventetid til bosetting (mnd.)", "months", "SP 11", "goal_4.html"
     ),
     KeyFigure(
         "participants",
         "Deltakere i introduksjonsprogrammet i løpet av året",
         "count",
         "Tabell 8",
-        "vedlegg/8.md",
-    ),
-    KeyFigure("leavers", "Avsluttet introduksjonsprogrammet i året", "count", "Tabell 11A", "vedlegg/11A.md"),
-    KeyFigure(
-        "direct_transition", "Direkte overgang til arbeid eller utdanning", "share", "SP 7a", "goal_2.ipynb"
+        "vedlegg/8.html",
     ),
     KeyFigure(
-        "ssb_transition", "I arbeid eller utdanning året etter (SSB)", "share", "SP 7b", "goal_2.ipynb"
+        "leavers", "Avsluttet introduksjonsprogrammet i året", "count", "Tabell 11A", "vedlegg/11A.html"
     ),
     KeyFigure(
-        "interpreters", "Tolker i Nasjonalt tolkeregister per 31.12.", "count", "SP 15", "goal_5.ipynb"
+        "direct_transition", "Direkte overgang til arbeid eller utdanning", "share", "SP 7a", "goal_2.html"
     ),
-    KeyFigure("allocation", "Tildelt IMDi (mill. kr)", "nok", "Tildelingsbrevet", "../letter_budget.ipynb"),
-    KeyFigure("spent", "Brukt (mill. kr)", "nok", "Regnskapet", "budget_status.ipynb"),
+    KeyFigure("ssb_transition", "I arbeid eller utdanning året etter (SSB)", "share", "SP 7b", "goal_2.html"),
+    KeyFigure("interpreters", "Tolker i Nasjonalt tolkeregister per 31.12.", "count", "SP 15", "goal_5.html"),
+    KeyFigure("allocation", "Tildelt IMDi (mill. kr)", "nok", "Tildelingsbrevet", "../letter_budget.html"),
+    KeyFigure("spent", "Brukt (mill. kr)", "nok", "Regnskapet", "budget_status.html"),
 )
 INDICATOR_OF = {
     "waiting_time": "sp11_settlement_mean_months",

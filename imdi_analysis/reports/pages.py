@@ -5,8 +5,9 @@ tables with :func:`imdi_analysis.formatting.reader_table`, which escapes every c
 letter (SP texts, assignment titles, post names) is escaped for markdown with
 :func:`imdi_analysis.publish.markdown_text` wherever it reaches markdown.
 
-Links point at sibling pages of the same period section of the book (``goal_4.ipynb``,
-``budget_status.ipynb``) and at the year's letter pages one level up.
+Links point at the built sibling pages of the same period section of the book (``goal_4.html``,
+``budget_status.html``) and at the year's letter pages one level up: they are written into
+notebook outputs, which the book build does not resolve, so they name the HTML files.
 """
 
 from __future__ import annotations
@@ -145,7 +146,7 @@ def deviations_page(
         }
     )
     goals = sorted(set(int(g) for g in deviations["goal"]))
-    links = [f"[Mål {g}](goal_{g}.ipynb)" for g in goals]
+    links = [f"[Mål {g}](goal_{g}.html)" for g in goals]
     return DeviationsPage(
         year=year,
         period=period,
@@ -202,7 +203,7 @@ def budget_note() -> str:
     share = format_percent(BUDGET_DEVIATION_SHARE, 0)
     return (
         f"Budsjettposter tas med når prognosen for året er utenfor regelen i instruksen, eller avviker "
-        f"mer enn {share} fra tildelt beløp. Se [budsjettstatus](budget_status.ipynb) for alle poster."
+        f"mer enn {share} fra tildelt beløp. Se [budsjettstatus](budget_status.html) for alle poster."
     )
 
 
