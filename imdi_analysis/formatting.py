@@ -51,6 +51,15 @@ def format_decimal(value: Decimal, decimals: int = 0) -> str:
     return MINUS + text if rounded < 0 else text
 
 
+def plain_decimal(value: float | int, decimals: int = 0) -> str:
+    """A number for machine-readable files (CSV): rounded half up like :func:`format_number`,
+    ``.`` as decimal point, no grouping, never ``-0``."""
+    rounded = as_decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return f"{rounded:.{decimals}f}"
+
+
 def format_number(value: float | int | None, decimals: int = 0, missing: str = MISSING) -> str:
     """A number with Norwegian separators, rounded half up; missing values become ``missing``."""
     if is_missing(value):

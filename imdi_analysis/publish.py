@@ -63,7 +63,7 @@ from imdi_analysis.config import check_period, reference_date
 from imdi_analysis.csv_output import FORMULA_TRIGGERS, escape_formula  # noqa: F401 - re-exported
 from imdi_analysis.disclosure import check_threshold, disclosure_problems, disclosure_threshold
 from imdi_analysis.errors import ConfigError, DisclosureError
-from imdi_analysis.formatting import format_date, format_number
+from imdi_analysis.formatting import format_date, format_number, plain_decimal
 from imdi_analysis.tables import (
     MEASURE_COUNT,
     MEASURE_LABELS,
@@ -251,9 +251,7 @@ def plain_number(cell: Cell) -> str:
     """The ``Verdi`` text: fixed decimals per measure, ``.`` as decimal point, empty when hidden."""
     if cell.status in (STATUS_SUPPRESSED, STATUS_MISSING, STATUS_NOT_APPLICABLE) or cell.value != cell.value:
         return ""
-    decimals = DECIMALS[cell.measure]
-    rounded = round(cell.value, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"{rounded:.{decimals}f}" if decimals else str(int(rounded))
+    return plain_decimal(cell.value, DECIMALS[cell.measure])  # rounded as the book page shows it
 
 
 def sidecar_metadata(table: AppendixTable, threshold: int, csv_name: str) -> dict:

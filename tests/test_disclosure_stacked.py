@@ -77,15 +77,17 @@ def test_total_suppressed_in_one_distribution_is_suppressed_in_every_distributio
     assert is_derivable(out) == []
 
 
+# As EXAMPLE, but the age distributions hold no small cells (A: 5 and 0; B: 6 and 0), so that A's
+# age total stays visible for want of stacking alone (in EXAMPLE, A's ages 1 and 4 under a visible
+# total 5 are each known to be 1-4, which hides that total anyway).
+EXAMPLE_WITHOUT_SMALL_AGES = {
+    "A": {SEX: {"Menn": 5, "Kvinner": 0}, AGE: {"Unge": 5, "Eldre": 0}},
+    "B": {SEX: {"Menn": 1, "Kvinner": 5}, AGE: {"Unge": 6, "Eldre": 0}},
+}
+
+
 def test_without_stacking_the_same_table_leaks_through_the_visible_copy():
-    # As EXAMPLE, but the age distributions hold no small cells (A: 5 and 0; B: 6 and 0), so
-    # that A's age total stays visible for want of stacking alone (in EXAMPLE, A's ages 1 and 4
-    # under a visible total 5 are each known to be 1-4, which hides that total anyway).
-    example = {
-        "A": {SEX: {"Menn": 5, "Kvinner": 0}, AGE: {"Unge": 5, "Eldre": 0}},
-        "B": {SEX: {"Menn": 1, "Kvinner": 5}, AGE: {"Unge": 6, "Eldre": 0}},
-    }
-    plain = apply_disclosure(stacked_table(example, stacking=None))
+    plain = apply_disclosure(stacked_table(EXAMPLE_WITHOUT_SMALL_AGES, stacking=None))
     assert status_of(plain, area="A", breakdown=SEX, group=TOTAL) == ":"
     assert status_of(plain, area="A", breakdown=AGE, group=TOTAL) == ""
     problems = is_derivable(dataclasses.replace(plain, stacking=STACKING))
