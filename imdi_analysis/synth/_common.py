@@ -21,7 +21,9 @@ import pyarrow.csv as pacsv
 
 EPOCH = dt.date(1970, 1, 1)
 NO_DATE = np.iinfo(np.int32).min
-DAYS_PER_MONTH = 30.44  # generator only: modelled months to days; published months are calendar months (measures)
+DAYS_PER_MONTH = (
+    30.44  # generator only: modelled months to days; published months are calendar months (measures)
+)
 DAYS_PER_YEAR = 365.25
 CSV_BATCH_ROWS = 65_536
 FLAT_MONTHS = (1.0,) * 12
