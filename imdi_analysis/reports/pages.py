@@ -48,8 +48,13 @@ class DeviationsPage:
     budget: pd.DataFrame  # for readers
     assignments: pd.DataFrame  # for readers
     links: list[str] = field(default_factory=list)  # markdown links to the pages the rows come from
+    goal_links: list[str] = field(default_factory=list)  # per row of ``indicators``: its goal page
     synthetic: bool = False
     notes: list[str] = field(default_factory=list)
+
+    def indicators_markdown(self) -> str:
+        """The steering-parameter table as a markdown table whose "Mål" cells link to the goal pages."""
+        return markdown_table(self.indicators, {"Mål": self.goal_links})
 
     def heading(self) -> str:
         return f"Avvik – {REPORT_NAMES[self.period].lower()} {self.year}"
@@ -147,6 +152,7 @@ def deviations_page(
     )
     goals = sorted(set(int(g) for g in deviations["goal"]))
     links = [f"[Mål {g}](goal_{g}.html)" for g in goals]
+    goal_links = [f"goal_{int(g)}.html" for g in deviations["goal"]]
     return DeviationsPage(
         year=year,
         period=period,
@@ -154,8 +160,23 @@ def deviations_page(
         budget=budget_rows(year, period),
         assignments=assignment_rows(year, period),
         links=links,
+        goal_links=goal_links,
         synthetic=synthetic,
     )
+
+
+def markdown_table(frame: pd.DataFrame, links: dict[str, list[str]] | None = None) -> str:
+    """``frame`` as a markdown pipe table, every cell escaped; cells of ``links`` columns link to their href."""
+    links = links or {}
+
+    def cell(column: str, row: int) -> str:
+        text = markdown_text(" ".join(str(frame[column].iloc[row]).split()))
+        return f"[{text}]({links[column][row]})" if column in links else text
+
+    header = "| " + " | ".join(markdown_text(str(c)) for c in frame.columns) + " |"
+    rule = "|" + "|".join("---" for _ in frame.columns) + "|"
+    rows = ["| " + " | ".join(cell(c, i) for c in frame.columns) + " |" for i in range(len(frame))]
+    return "\n".join([header, rule, *rows])
 
 
 def budget_rows(year: int, period: str) -> pd.DataFrame:

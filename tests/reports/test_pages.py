@@ -12,6 +12,7 @@ from imdi_analysis.reports.pages import (
     format_change,
     format_value,
     key_figures_markdown,
+    markdown_table,
     resolve_threshold,
 )
 
@@ -50,3 +51,11 @@ def test_assignment_titles_from_the_letter_are_escaped():
 def test_key_figure_text_is_markdown_escaped():
     text = key_figures_markdown(2022)
     assert "Tabell 19" in text and "SP 7b" in text
+
+
+def test_each_deviation_row_links_to_its_goal_page_and_letter_text_is_escaped():
+    frame = pd.DataFrame({"Indikator": ["a|b <script>"], "Mål": ["Mål 4"]})
+    text = markdown_table(frame, {"Mål": ["goal_4.html"]})
+    lines = text.splitlines()
+    assert lines[0] == "| Indikator | Mål |"
+    assert lines[2] == "| a\\|b \\<script\\> | [Mål 4](goal_4.html) |"
