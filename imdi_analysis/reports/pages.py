@@ -47,9 +47,7 @@ class DeviationsPage:
     indicators: pd.DataFrame  # for readers
     budget: pd.DataFrame  # for readers
     assignments: pd.DataFrame  # for readers
-    links: list[str] = field(default_factory=list)  # markdown links to the pages the rows come from
     goal_links: list[str] = field(default_factory=list)  # per row of ``indicators``: its goal page
-    synthetic: bool = False
     notes: list[str] = field(default_factory=list)
 
     def indicators_markdown(self) -> str:
@@ -117,7 +115,6 @@ def deviations_page(
     """Compute the three lists of the deviations page for ``year`` and ``period`` (``H1`` or ``year``)."""
     config.check_period(period)
     threshold = resolve_threshold(threshold)
-    _directory, synthetic = config.register_dir(data_dir)
     mapping = sp_indicators(year)
     ids = [i for i in mapping["indicator_id"] if i in INDICATORS]
     current = disclose_indicators(compute_indicators(year, period, data_dir, ids), threshold)
@@ -150,8 +147,6 @@ def deviations_page(
             "Mål": [f"Mål {g}" for g in deviations["goal"]],
         }
     )
-    goals = sorted(set(int(g) for g in deviations["goal"]))
-    links = [f"[Mål {g}](goal_{g}.html)" for g in goals]
     goal_links = [f"goal_{int(g)}.html" for g in deviations["goal"]]
     return DeviationsPage(
         year=year,
@@ -159,9 +154,7 @@ def deviations_page(
         indicators=indicators,
         budget=budget_rows(year, period),
         assignments=assignment_rows(year, period),
-        links=links,
         goal_links=goal_links,
-        synthetic=synthetic,
     )
 
 
