@@ -42,6 +42,7 @@ from imdi_analysis.config import (
     register_dir,
     years_in,
 )
+from imdi_analysis.datastep import INDICATOR_PERIODS, DataStep, plan_steps, run_steps
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.errors import DisclosureError, PipelineError
 from imdi_analysis.manifest import build_manifest, code_fingerprint, hash_files, sha256_file
@@ -100,13 +101,49 @@ def run(
             str(output_dir),
             years_in(registers),
         )
+        used = DEFAULT_THRESHOLD if threshold is None else threshold
+        steps, uses = data_steps(runs, years, years_in(registers))
+        step_outputs, _ran = run_steps(steps, registers, used, output_dir, build_dir, jobs, force)
         inputs = {run.name: run_inputs(run, registers) for run in runs}
+        for run in runs:  # a notebook re-executes when the data it reads changed
+            for name in uses[run.name]:
+                inputs[run.name].update(step_outputs[name])
         executed, outcome, keys = execute_all(runs, inputs, build_dir / "executed", jobs, force)
         manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)
         index, rebuilt = publish_book(runs, executed, manifest, build_dir, output_dir, book_key(keys), force)
     executed_names = sorted(k for k, v in outcome.items() if not v)
     cached_names = sorted(k for k, v in outcome.items() if v)
     return RunResult(index, executed_names, cached_names, manifest, rebuilt)
+
+
+def data_steps(
+    runs: list[NotebookRun], years: list[int], data_years: list[int]
+) -> tuple[list[DataStep], dict[str, list[str]]]:
+    """The data steps the planned notebooks use (``uses`` in ``runs.yml``) and, per notebook, their names.
+
+    Indicators cover every year with data from the first to the last selected year (the span
+    of the time series and of the key figures).
+    """
+    span = [y for y in data_years if y <= max(years)] or list(years)
+    span = sorted(set(span) | set(years))
+    needs = {run.name: [(kind, run.year, run.period) for kind in run.entry.uses] for run in runs}
+    steps = plan_steps([n for listed in needs.values() for n in listed], span)
+    by_need = {(s.kind, s.year if s.kind == "appendix" else None, s.period): s.name for s in steps}
+    uses = {
+        name: [
+            by_need[(kind, year if kind == "appendix" else None, step_period(kind, period))]
+            for kind, year, period in listed
+        ]
+        for name, listed in needs.items()
+    }
+    return steps, uses
+
+
+def step_period(kind: str, period: str | None) -> str:
+    """The period of the data step a use reads: a cross-year chapter reads the annual figures."""
+    if kind == "indicators" and period not in INDICATOR_PERIODS:
+        return "year"
+    return str(period)
 
 
 def book_key(notebook_keys: dict[str, str]) -> str:

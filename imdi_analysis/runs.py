@@ -44,8 +44,10 @@ ENTRY_KEYS = {
     "periods",
     "part",
     "for_each",
+    "uses",
 }
 FOR_EACH = ("goal",)
+USES = ("indicators", "appendix")  # outputs of the run's data step (imdi_analysis.datastep)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class RunEntry:
     periods: tuple[str, ...] = ("H1", "year")
     notebooks_dir: Path = NOTEBOOKS_DIR
     for_each: str | None = None
+    uses: tuple[str, ...] = ()  # data step outputs the notebook reads (part of its cache key)
 
     @property
     def path(self) -> Path:
@@ -134,6 +137,13 @@ def parse_entry(item: dict, number: int, path: Path, notebooks_dir: Path = NOTEB
         raise ConfigError(f"{where} ({item['notebook']}): for_each {for_each!r} is not one of {FOR_EACH}.")
     if for_each is not None and scope == "all":
         raise ConfigError(f"{where} ({item['notebook']}): for_each needs a year (scope year or year_period).")
+    uses = tuple(item.get("uses", ()))
+    if set(uses) - set(USES):
+        raise ConfigError(
+            f"{where} ({item['notebook']}): uses {sorted(set(uses) - set(USES))} unknown; allowed: {USES}."
+        )
+    if "appendix" in uses and scope != "year_period":
+        raise ConfigError(f"{where} ({item['notebook']}): uses appendix needs scope year_period.")
     entry = RunEntry(
         notebook=str(item["notebook"]),
         title=str(item.get("title", item["notebook"])),
@@ -145,6 +155,7 @@ def parse_entry(item: dict, number: int, path: Path, notebooks_dir: Path = NOTEB
         periods=tuple(item.get("periods", ("H1", "year"))),
         notebooks_dir=notebooks_dir,
         for_each=for_each,
+        uses=uses,
     )
     if not entry.path.is_file():
         raise ConfigError(f"{where}: notebook {entry.path} does not exist.")

@@ -12,10 +12,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from imdi_analysis.config import parse_years, register_dir
-from imdi_analysis.disclosure import DEFAULT_THRESHOLD, disclose_indicators
+from imdi_analysis.datastep import compute_indicator_release
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.figures import finish, new_figure, norwegian_axis
 from imdi_analysis.formatting import format_number, format_percent
-from imdi_analysis.indicators.registry import INDICATORS, time_series
+from imdi_analysis.indicators.registry import INDICATORS
 from imdi_analysis.tables import TOTAL
 
 BREAKDOWNS = ("sex", "county", "category", "household_type", "language", "qualification_category")
@@ -28,17 +29,25 @@ UNIT_TITLES = {
 
 
 def headline_series(
-    years: str, data_dir: str | Path | None = None, threshold: int | None = None
+    years: str,
+    data_dir: str | Path | None = None,
+    threshold: int | None = None,
+    measures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """National figures of every registered indicator for ``years`` (e.g. ``"2019-2023"``), disclosed.
 
     Population, numerator, denominator and reference date of each figure are those of the
     indicator (see its definition in the goal chapters); the reference date is 31 December.
+    ``measures`` are the run's disclosed annual indicators (:func:`imdi_analysis.datastep.read_indicators`),
+    the same frame the goal pages show; ``None`` computes them with the same definition.
     """
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold  # None: the run's default
-    directory = Path(data_dir) if data_dir else None
-    series = time_series(list(INDICATORS), parse_years(years), "year", directory)
-    disclosed = disclose_indicators(series, threshold)
+    wanted = parse_years(years)
+    if measures is None:
+        disclosed = compute_indicator_release("year", wanted, data_dir or None, threshold)
+    else:
+        rows = measures["year"].isin(wanted) & (measures["period"] == "year")
+        disclosed = measures[rows.to_numpy()].reset_index(drop=True)
     national = pd.Series(True, index=disclosed.index)
     for column in BREAKDOWNS:
         national &= disclosed[column].isna() | (disclosed[column] == TOTAL)
@@ -63,8 +72,10 @@ def overview_table(series: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for indicator_id, group in series.groupby("indicator_id", sort=False):
         indicator = INDICATORS[indicator_id]
-        row = {"SP": indicator.sp, "Indikator": indicator.title_nb}
-        for record in group.sort_values("year").itertuples():
+        ordered = group.sort_values("year")
+        # the SP number as the letter of the latest year links the indicator (the frame's ``sp``)
+        row = {"SP": int(ordered["sp"].iloc[-1]), "Indikator": indicator.title_nb}
+        for record in ordered.itertuples():
             row[str(record.year)] = format_figure(record.value, record.unit, record.status)
         rows.append(row)
     table = pd.DataFrame(rows).fillna("..")

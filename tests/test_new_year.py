@@ -33,7 +33,9 @@ from imdi_analysis import config
 from imdi_analysis.book import page_title
 from imdi_analysis.cli import main
 from imdi_analysis.indicators.goal_page import goal_page, letter_indicators
-from imdi_analysis.pipeline import execute_notebook, job_args
+from imdi_analysis.datastep import run_steps
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD
+from imdi_analysis.pipeline import data_steps, execute_notebook, job_args
 from imdi_analysis.runs import load_runs, plan
 
 REAL_LETTER = config.LETTER_DIR / "2022"
@@ -200,6 +202,9 @@ def test_step_3_imdi_run_plans_the_new_goals_and_the_executed_page_shows_them(
     assert any(r.entry.notebook == "budget_status" and r.year == 2023 for r in runs)
     run = goal_runs["goal_2-2023-year"]
     run.parameters["years"] = "2023"  # the reporting year only: the time series is not what is tested here
+    steps, uses = data_steps([run], [2023], [2023])  # the run's data step, as `imdi run` does it first
+    assert uses[run.name] == ["indicators-year"]
+    run_steps(steps, registers, DEFAULT_THRESHOLD, tmp_path / "processed", tmp_path / "build")
     target = tmp_path / "executed" / run.relpath
     result = execute_notebook(job_args(run, target, show_cells=False))
     assert result["ok"], result.get("message")

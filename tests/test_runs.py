@@ -46,7 +46,9 @@ def test_the_goal_entry_runs_once_per_goal_of_each_years_letter(letters: Path):
         "period": "year",
         "data_dir": "/data",
         "years": "2022-2023",
+        "output_dir": "",
     }
+    assert third.entry.uses == ("indicators",)  # the page reads the run's data step
 
 
 def test_a_year_without_a_letter_gets_the_goals_of_the_latest_earlier_letter(letters: Path):
@@ -82,3 +84,21 @@ def test_each_expanded_run_is_checked_before_any_kernel_starts(tmp_path: Path, l
     entry = parse_entry(item, 1, tmp_path / "runs.yml", PIPELINE_NOTEBOOKS)
     with pytest.raises(ConfigError, match="unknown parameter 'goal'"):
         plan([entry], [2022], ["year"], [2022], "/data", None, letter_root=letters)
+
+
+def test_uses_names_only_known_data_steps(tmp_path: Path):
+    notebook = tmp_path / "page.ipynb"
+    notebook.write_text(
+        '{"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "year = 2022",'
+        ' "outputs": [], "execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+        encoding="utf-8",
+    )
+    runs_file = tmp_path / "runs.yml"
+    runs_file.write_text("runs:\n  - notebook: page\n    uses: [cells]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"uses \['cells'\] unknown"):
+        load_runs(runs_file, tmp_path)
+    runs_file.write_text(
+        "runs:\n  - notebook: page\n    scope: year\n    uses: [appendix]\n", encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="uses appendix needs scope year_period"):
+        load_runs(runs_file, tmp_path)

@@ -42,7 +42,7 @@ from imdi_analysis.disclosure import (
     disclosure_threshold,
     protect_release,
 )
-from imdi_analysis.errors import ConfigError, ImdiError, PipelineError
+from imdi_analysis.errors import ConfigError, DataNotFoundError, ImdiError, PipelineError
 from imdi_analysis.letter.appendix_spec import load_appendix_spec, tables_due
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.publish import publish_csv, publish_workbook, report_text
@@ -379,6 +379,55 @@ def appendix_intro_markdown(
     return "\n".join(lines)
 
 
+def read_appendix(
+    year: int, period: str, output_dir: Path | str | None = None, threshold: int | None = None
+) -> list[AppendixTable]:
+    """The report's tables as the appendix step of the run published them, in the letter's order.
+
+    Each table is read back from its CSV and sidecar (what readers download), after checking the
+    folder's manifest: made with ``threshold`` (default
+    :data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD`) and every file as recorded.
+
+    Raises
+    ------
+    DataNotFoundError
+        The appendix of the report was not built (run ``imdi run``).
+    PipelineError
+        It was built with another threshold, or a file differs from the manifest.
+    """
+    from imdi_analysis.book import read_sidecar, table_from_published
+    from imdi_analysis.manifest import sha256_file
+
+    folder = appendix_dir(year, period, Path(output_dir) if output_dir else None)
+    try:
+        manifest = json.loads((folder / DOWNLOADS_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        manifest = {}
+    if not isinstance(manifest, dict) or manifest.get("format") != DOWNLOADS_FORMAT:
+        raise DataNotFoundError(
+            f"{folder}: the appendix of {year} ({period}) has not been built. Run `imdi run` (or "
+            f"`imdi appendix --year {year} --period {period}`)."
+        )
+    wanted = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
+    if manifest.get("threshold") != wanted:
+        raise PipelineError(
+            f"{folder} was built with threshold {manifest.get('threshold')}, this page uses {wanted}. "
+            "Run `imdi run` with the threshold you want."
+        )
+    files = manifest.get("files") or {}
+    for name, digest in sorted(files.items()):
+        path = folder / Path(str(name)).name
+        if not path.is_file() or sha256_file(path) != digest:
+            raise PipelineError(f"{path} differs from the appendix manifest; run `imdi run --force`.")
+    tables = []
+    for name in sorted(files):
+        meta = read_sidecar(folder / name)
+        if meta is not None:
+            tables.append(table_from_published(folder / str(meta["csv"]), meta))
+    order = {k: i for i, k in enumerate(tables_due(year, period)["table_key"])}
+    return sorted(tables, key=lambda t: (order.get(t.key, len(order)), t.key))
+
+
 def spec_keys(year: int) -> list[str]:
     """Every table key of the letter's appendix for ``year``, in the letter's order."""
     return load_appendix_spec(year)["table_key"].tolist()
@@ -394,6 +443,7 @@ __all__ = [
     "build_table",
     "check_builders",
     "preliminary_note",
+    "read_appendix",
     "spec_keys",
     "workbook_name",
 ]

@@ -23,12 +23,13 @@ from pathlib import Path
 import pandas as pd
 
 from imdi_analysis import config
-from imdi_analysis.disclosure import DEFAULT_THRESHOLD, disclose_indicators
+from imdi_analysis.datastep import compute_indicator_release
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.errors import DataNotFoundError, DataValidationError
 from imdi_analysis.formatting import format_date
 from imdi_analysis.indicators import figures
 from imdi_analysis.indicators._common import BREAKDOWN_LABELS
-from imdi_analysis.indicators.registry import INDICATORS, Indicator, get_indicator, time_series
+from imdi_analysis.indicators.registry import INDICATORS, Indicator, get_indicator
 from imdi_analysis.indicators.ssb import SOURCE_LABEL_NB as SSB_SOURCE_LABEL
 from imdi_analysis.indicators.ssb import SOURCE_NAME as SSB_SOURCE
 from imdi_analysis.indicators.ssb import source_label as ssb_source_label
@@ -266,6 +267,23 @@ def letter_indicators(goal: int, year: int) -> tuple[str, pd.DataFrame, dict[int
     return str(titles[goal]), sps, measured
 
 
+def select_measures(
+    measures: pd.DataFrame, ids: list[str], years: list[int], period: str, threshold: int
+) -> pd.DataFrame:
+    """The rows of ``ids`` and ``years`` from the data step's disclosed indicators of ``period``."""
+    from imdi_analysis.disclosure import THRESHOLD_ATTR
+
+    shown = measures.attrs.get(THRESHOLD_ATTR)
+    if shown is not None and int(shown) != int(threshold):
+        raise DataValidationError(
+            f"The indicators were disclosed with threshold {shown}; this page uses {threshold}."
+        )
+    rows = measures["indicator_id"].isin(ids) & measures["year"].isin(years) & (measures["period"] == period)
+    out = measures[rows.to_numpy()].reset_index(drop=True)
+    out.attrs[THRESHOLD_ATTR] = int(threshold)
+    return out
+
+
 def goal_page(
     goal: int,
     year: int,
@@ -273,6 +291,7 @@ def goal_page(
     data_dir: str | Path | None = None,
     years: str = "",
     threshold: int | None = None,
+    measures: pd.DataFrame | None = None,
 ) -> GoalPage:
     """Compute the page of ``goal`` for the reporting ``year`` and ``period``.
 
@@ -286,6 +305,10 @@ def goal_page(
     threshold : disclosure threshold: rows resting on 1 to ``threshold - 1`` persons are hidden
         (``imdi_analysis.disclosure.disclose_indicators``), with secondary suppression; ``None``
         (a run with the default) is :data:`~imdi_analysis.disclosure.DEFAULT_THRESHOLD`
+    measures : the disclosed indicators of the run's data step for ``period``
+        (:func:`imdi_analysis.datastep.read_indicators`); the page then shows exactly those
+        figures. ``None`` computes them here with the same definition
+        (:func:`~imdi_analysis.datastep.compute_indicator_release`), for use outside a run.
     """
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     config.check_period(period)
@@ -294,13 +317,14 @@ def goal_page(
     title, sps, measured = letter_indicators(goal, year)
     indicators = list({i.id: i for listed in measured.values() for i in listed}.values())
     shown = sorted(set(config.parse_years(years)) | {year}) if years else [year]
+    ids = [i.id for i in indicators]
     if indicators:
         config.check_year_has_data(year, resolved)
-        computed = sorted(set(shown) | {year - 1})
-        series = time_series([i.id for i in indicators], computed, period, directory)
+    computed = sorted(set(shown) | {year - 1}) if indicators else [year]
+    if measures is None:  # readers never see figures resting on few persons
+        series = compute_indicator_release(period, computed, directory, threshold, ids)
     else:
-        series = time_series([], [year], period, directory)
-    series = disclose_indicators(series, threshold)  # readers never see figures resting on few persons
+        series = select_measures(measures, ids, computed, period, threshold)
     uses_ssb = any(SSB_SOURCE in i.sources for i in indicators)
     ssb_label = ssb_source_label(directory) if uses_ssb else SSB_SOURCE_LABEL
     return GoalPage(

@@ -77,6 +77,7 @@ class Figure:
     value: float
     persons: float = math.nan  # denominator of a share or mean; NaN for counts and money
     numerator: float = math.nan  # persons counted in a share's numerator
+    hidden: bool = False  # suppressed by the disclosure control of the figure's source
 
 
 KEY_FIGURES = (
@@ -154,15 +155,29 @@ COUNTS: dict[str, Callable[[int, Path | None], Figure]] = {
 }
 
 
-def indicator_figures(years: list[int], data_dir: Path | None) -> dict[tuple[str, int], Figure]:
-    """National figure of each indicator row of the table, by (figure id, year)."""
-    series = time_series(list(INDICATOR_OF.values()), years, PERIOD, data_dir)
+def indicator_figures(
+    years: list[int], data_dir: Path | None, measures: pd.DataFrame | None = None
+) -> dict[tuple[str, int], Figure]:
+    """National figure of each indicator row of the table, by (figure id, year).
+
+    ``measures`` are the run's disclosed annual indicators (:func:`imdi_analysis.datastep.read_indicators`):
+    a figure hidden there is hidden here. ``None`` computes the figures (the primary rule is then
+    applied when they are formatted).
+    """
+    if measures is None:
+        series = time_series(list(INDICATOR_OF.values()), years, PERIOD, data_dir)
+    else:
+        rows = measures["indicator_id"].isin(list(INDICATOR_OF.values())) & measures["year"].isin(years)
+        series = measures[(rows & (measures["period"] == PERIOD)).to_numpy()]
     national = series
     for column in ("sex", "county", "category", "household_type", "language", "qualification_category"):
         national = national[national[column].isna() | (national[column] == "I alt")]
     by_id = {indicator: figure for figure, indicator in INDICATOR_OF.items()}
     out = {}
     for row in national.itertuples():
+        if getattr(row, "status", "") == STATUS_SUPPRESSED:
+            out[(by_id[row.indicator_id], int(row.year))] = Figure(math.nan, hidden=True)
+            continue
         if pd.isna(row.value):
             continue
         out[(by_id[row.indicator_id], int(row.year))] = Figure(
@@ -171,8 +186,11 @@ def indicator_figures(years: list[int], data_dir: Path | None) -> dict[tuple[str
     return out
 
 
-def key_figures(year: int, data_dir: Path | None = None) -> dict[tuple[str, int], Figure]:
-    """Every key figure of ``year`` and the four years before that has data."""
+def key_figures(
+    year: int, data_dir: Path | None = None, measures: pd.DataFrame | None = None
+) -> dict[tuple[str, int], Figure]:
+    """Every key figure of ``year`` and the four years before that has data (``measures``: see
+    :func:`indicator_figures`)."""
     directory, _synthetic = config.register_dir(data_dir)
     available = set(config.years_in(directory))
     years = [y for y in range(year - YEARS_SHOWN + 1, year + 1)]
@@ -183,7 +201,7 @@ def key_figures(year: int, data_dir: Path | None = None) -> dict[tuple[str, int]
                 with contextlib.suppress(DataNotFoundError):
                     figures[(figure_id, y)] = compute(y, data_dir)
         figures.update({(k, y): v for k, v in budget_figures(y).items()})
-    figures.update(indicator_figures(years, data_dir))
+    figures.update(indicator_figures(years, data_dir, measures))
     return figures
 
 
@@ -204,6 +222,8 @@ def is_hidden(figure: Figure, unit: str, threshold: int) -> bool:
 
 def format_figure(figure: Figure | None, unit: str, threshold: int) -> str:
     """A figure for readers: Norwegian format, ``:`` when hidden, ``..`` when missing."""
+    if figure is not None and figure.hidden:
+        return STATUS_SUPPRESSED
     if figure is None or math.isnan(figure.value):
         return STATUS_MISSING
     if is_hidden(figure, unit, threshold):
@@ -222,13 +242,14 @@ def key_figures_table(
     data_dir: Path | None = None,
     threshold: int = DEFAULT_THRESHOLD,
     figures: dict[tuple[str, int], Figure] | None = None,
+    measures: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The table for readers: figure, one column per year (oldest first), where it is defined.
 
     ``figures`` are those of :func:`key_figures` when already computed.
     """
     threshold = check_threshold(threshold)
-    figures = key_figures(year, data_dir) if figures is None else figures
+    figures = key_figures(year, data_dir, measures) if figures is None else figures
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
     rows = []
     for figure in KEY_FIGURES:

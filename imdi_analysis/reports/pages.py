@@ -19,9 +19,10 @@ from pathlib import Path
 import pandas as pd
 
 from imdi_analysis import config
-from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold, disclose_indicators
+from imdi_analysis.datastep import compute_indicator_release
+from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold
 from imdi_analysis.formatting import format_date, format_mill_kr, format_number, format_percent
-from imdi_analysis.indicators.registry import INDICATORS, compute_indicators, previous_year
+from imdi_analysis.indicators.registry import INDICATORS
 from imdi_analysis.letter.goals import letter_year_for, sp_indicators
 from imdi_analysis.publish import markdown_text, table_markdown
 from imdi_analysis.reports.deviations import (
@@ -110,16 +111,30 @@ def beyond_text(beyond: object, status: str) -> str:
 
 
 def deviations_page(
-    year: int, period: str, data_dir: Path | None = None, threshold: int | None = None
+    year: int,
+    period: str,
+    data_dir: Path | None = None,
+    threshold: int | None = None,
+    measures: pd.DataFrame | None = None,
 ) -> DeviationsPage:
-    """Compute the three lists of the deviations page for ``year`` and ``period`` (``H1`` or ``year``)."""
+    """Compute the three lists of the deviations page for ``year`` and ``period`` (``H1`` or ``year``).
+
+    ``measures`` are the run's disclosed indicators of ``period``
+    (:func:`imdi_analysis.datastep.read_indicators`), the frame the goal pages show; ``None``
+    computes the two years with the same definition.
+    """
     config.check_period(period)
     threshold = resolve_threshold(threshold)
     mapping = sp_indicators(year)
     ids = [i for i in mapping["indicator_id"] if i in INDICATORS]
-    current = disclose_indicators(compute_indicators(year, period, data_dir, ids), threshold)
-    before = previous_year(year, period, data_dir, ids)
-    before = disclose_indicators(before, threshold) if len(before) else before
+    if measures is None:
+        directory, _synthetic = config.register_dir(data_dir)
+        config.check_year_has_data(year, directory)
+        wanted = [y for y in (year - 1, year) if y in config.years_in(directory)]
+        measures = compute_indicator_release(period, wanted, data_dir, threshold, ids)
+    chosen = measures[(measures["indicator_id"].isin(ids) & (measures["period"] == period)).to_numpy()]
+    current = chosen[chosen["year"] == year].reset_index(drop=True)
+    before = chosen[chosen["year"] == year - 1].reset_index(drop=True)
     deviations = indicator_deviations(current, before).merge(
         mapping[["indicator_id", "sp", "goal"]], on="indicator_id", suffixes=("_registry", "")
     )
@@ -246,9 +261,14 @@ def key_figures_markdown(year: int) -> str:
     )
 
 
-def key_figures_for_readers(year: int, data_dir: Path | None = None, threshold: int | None = None):
-    """The key-figure table (a frame of strings)."""
-    return key_figures_table(year, data_dir, resolve_threshold(threshold))
+def key_figures_for_readers(
+    year: int,
+    data_dir: Path | None = None,
+    threshold: int | None = None,
+    measures: pd.DataFrame | None = None,
+):
+    """The key-figure table (a frame of strings); ``measures``: the run's disclosed annual indicators."""
+    return key_figures_table(year, data_dir, resolve_threshold(threshold), measures=measures)
 
 
 # ------------------------------------------------------------------------------- quarterly

@@ -27,7 +27,9 @@ def test_one_goal_notebook_with_the_agreed_parameters_and_nothing_from_one_lette
         "data_dir": "",
         "years": "2019-2023",
         "threshold": None,  # the run's threshold; None is the default
+        "output_dir": "",  # where the run's data step wrote the disclosed indicators
     }
+    assert "read_indicators(" in "\n".join(c.source for c in notebook.cells)  # it computes nothing
     assert notebook.cells[0].source.startswith("# {glue:text}`goal_heading`")
     assert all("remove-input" in c.metadata["tags"] for c in notebook.cells if c.cell_type == "code")
     source = "\n".join(c.source for c in notebook.cells)

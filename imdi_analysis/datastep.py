@@ -1,0 +1,329 @@
+"""The data step of a run: every measure of the release computed once, before any notebook runs.
+
+``imdi run`` computes, for the run's settings (register folder, years, threshold):
+
+- **indicators**, per period (``H1``, ``year``): every registered indicator for every year of
+  the run's span, with disclosure control applied once over the whole frame
+  (:func:`compute_indicator_release`), written as ``<output_dir>/measures/indicators_<period>.parquet``
+  beside a manifest (``indicators_<period>.json``: format, period, years, threshold, register
+  folder, SHA-256 of the Parquet file). The goal pages, the time-series chapter, the deviations
+  page and the key figures read this one frame (:func:`read_indicators`), so a figure shown in two
+  places is one number with one suppression pattern.
+- **appendix**, per report (year and period with a letter): the Vedlegg 3 tables built, protected
+  together and written as CSV, XLSX and sidecars with their manifest
+  (:func:`imdi_analysis.appendix.build.build_appendix`); the appendix page and the book's
+  table pages read them back (:func:`imdi_analysis.appendix.build.read_appendix`).
+
+Each step declares its outputs. Its cache record (``<build_dir>/steps/<name>.json``) holds the
+step's key — a hash of its parameters, of every input file (registers, letter, reference data,
+Statistics Norway extracts) and of the package's code — and the SHA-256 of every output. A step
+runs again when its key changed or when any output is missing or differs from the record (a
+deleted ``data/processed`` is rebuilt by a plain ``imdi run``). Notebooks that use a step have
+its outputs' checksums in their own cache key, so they re-execute exactly when the data changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from imdi_analysis import config
+from imdi_analysis.errors import DataNotFoundError, PipelineError
+from imdi_analysis.manifest import code_fingerprint, hash_files, sha256_file
+from imdi_analysis.tabular import write_atomic
+
+MEASURES_FOLDER = "measures"
+INDICATORS_FORMAT = "imdi-indicators/1"
+STEP_KINDS = ("indicators", "appendix")
+INDICATOR_PERIODS = ("H1", "year")
+
+
+@dataclass(frozen=True)
+class DataStep:
+    """One computation of the data step and the outputs it declares.
+
+    ``kind`` is ``indicators`` (``period`` and ``years``) or ``appendix`` (``year`` and ``period``).
+    """
+
+    kind: str
+    period: str
+    years: tuple[int, ...] = ()
+    year: int | None = None
+
+    @property
+    def name(self) -> str:
+        if self.kind == "indicators":
+            return f"indicators-{self.period}"
+        return f"appendix-{self.year}-{self.period}"
+
+    def folder(self, output_dir: Path) -> Path:
+        """Where the step writes its outputs."""
+        if self.kind == "indicators":
+            return measures_dir(output_dir)
+        from imdi_analysis.appendix.build import appendix_dir
+
+        assert self.year is not None
+        return appendix_dir(self.year, self.period, output_dir)
+
+    def outputs(self, output_dir: Path) -> list[Path]:
+        """The files the step wrote (an appendix writes one CSV and sidecar per table)."""
+        if self.kind == "indicators":
+            parquet = indicators_path(self.period, output_dir)
+            return [parquet, manifest_path(parquet)]
+        folder = self.folder(output_dir)
+        return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
+
+
+def measures_dir(output_dir: Path | str | None = None) -> Path:
+    return Path(output_dir or config.PROCESSED_DIR) / MEASURES_FOLDER
+
+
+def indicators_path(period: str, output_dir: Path | str | None = None) -> Path:
+    return measures_dir(output_dir) / f"indicators_{period}.parquet"
+
+
+def manifest_path(parquet: Path) -> Path:
+    return parquet.with_suffix(".json")
+
+
+# --- indicators ---------------------------------------------------------------------------------
+
+
+def compute_indicator_release(
+    period: str,
+    years: Iterable[int],
+    data_dir: Path | str | None = None,
+    threshold: int | None = None,
+    ids: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Every indicator (or ``ids``) for ``years`` and ``period``, disclosed: what readers may see.
+
+    The one definition of the published indicator figures: :func:`time_series` computes each
+    indicator with its registered definition, and
+    :func:`~imdi_analysis.disclosure.disclose_indicators` applies the primary and secondary
+    rules once over the frame (lines never cross indicators or years, so a subset of ``ids``
+    gets the same pattern as the whole frame).
+    """
+    from imdi_analysis.disclosure import DEFAULT_THRESHOLD, disclose_indicators
+    from imdi_analysis.indicators.registry import INDICATORS, time_series
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+    directory = Path(data_dir) if data_dir else None
+    selected = list(INDICATORS) if ids is None else list(ids)
+    series = time_series(selected, sorted(set(years)), period, directory)
+    return disclose_indicators(series, threshold)
+
+
+def write_indicators(
+    frame: pd.DataFrame, period: str, years: Sequence[int], threshold: int, output_dir: Path, registers: Path
+) -> list[Path]:
+    """Write the disclosed indicators and their manifest atomically; return both paths."""
+    path = indicators_path(period, output_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    frame.reset_index(drop=True).to_parquet(tmp, index=False)
+    tmp.replace(path)
+    manifest = {
+        "format": INDICATORS_FORMAT,
+        "period": period,
+        "years": [int(y) for y in sorted(set(years))],
+        "threshold": int(threshold),
+        "data_dir": str(Path(registers).resolve()),
+        "rows": len(frame),
+        "sha256": sha256_file(path),
+    }
+    write_atomic(manifest_path(path), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    return [path, manifest_path(path)]
+
+
+def read_indicators(
+    period: str,
+    output_dir: Path | str | None = None,
+    threshold: int | None = None,
+    years: Iterable[int] | None = None,
+) -> pd.DataFrame:
+    """The disclosed indicators the run's data step wrote for ``period``, checked against its manifest.
+
+    Raises
+    ------
+    DataNotFoundError
+        No data step output for the period (run ``imdi run``), or it lacks a year in ``years``.
+    PipelineError
+        The file differs from its manifest, or was made with another threshold than ``threshold``.
+    """
+    from imdi_analysis.disclosure import DEFAULT_THRESHOLD, THRESHOLD_ATTR
+
+    path = indicators_path(period, output_dir)
+    manifest = read_manifest(manifest_path(path))
+    if not manifest or not path.is_file():
+        raise DataNotFoundError(
+            f"{path}: the indicators of the data step are missing. Run `imdi run` (it computes every "
+            "measure once and writes them there)"
+        )
+    wanted = DEFAULT_THRESHOLD if threshold is None else int(threshold)
+    if manifest.get("threshold") != wanted:
+        raise PipelineError(
+            f"{path} was made with threshold {manifest.get('threshold')}, this page uses {wanted}. "
+            "Run `imdi run` with the threshold you want."
+        )
+    if sha256_file(path) != manifest.get("sha256"):
+        raise PipelineError(f"{path} differs from its manifest {manifest_path(path).name}. Run `imdi run`.")
+    missing = sorted(set(years or ()) - set(manifest.get("years", [])))
+    if missing:
+        raise DataNotFoundError(
+            f"{path} holds the years {manifest.get('years')}, not {missing}. Run `imdi run` for a span "
+            "that covers them."
+        )
+    frame = pd.read_parquet(path)
+    frame.attrs[THRESHOLD_ATTR] = wanted
+    return frame
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == INDICATORS_FORMAT else {}
+
+
+# --- planning and running -----------------------------------------------------------------------
+
+
+def plan_steps(needs: Iterable[tuple[str, int | None, str | None]], years: Sequence[int]) -> list[DataStep]:
+    """The steps the notebooks need: ``needs`` holds ``(kind, year, period)`` per use.
+
+    An indicators step covers ``years`` (the run's span) for one period; a use without a
+    period (a cross-year chapter) uses the annual figures.
+    """
+    steps: dict[str, DataStep] = {}
+    for kind, year, period in needs:
+        if kind not in STEP_KINDS:
+            raise PipelineError(f"Unknown data step {kind!r}; known: {', '.join(STEP_KINDS)}.")
+        if kind == "indicators":
+            step = DataStep("indicators", period if period in INDICATOR_PERIODS else "year", tuple(years))
+        else:
+            if year is None or period is None:
+                raise PipelineError("The appendix step needs a year and a period (scope year_period).")
+            step = DataStep("appendix", period, (), year)
+        steps.setdefault(step.name, step)
+    return [steps[name] for name in sorted(steps)]
+
+
+def input_files(registers: Path) -> dict[str, str]:
+    """``{path: sha256}`` of everything a measure can read: registers, letters, reference data, SSB."""
+    roots = [registers, config.LETTER_DIR, config.REFERENCE_DIR, config.RAW_DIR / "ssb"]
+    return hash_files(p for root in roots if root.is_dir() for p in root.rglob("*") if p.is_file())
+
+
+def step_key(step: DataStep, inputs: dict[str, str], registers: Path, threshold: int, code: str) -> str:
+    payload = {
+        "step": [step.kind, step.year, step.period, list(step.years)],
+        "registers": str(Path(registers).resolve()),
+        "threshold": threshold,
+        "inputs": inputs,
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def record_path(step: DataStep, build_dir: Path) -> Path:
+    return build_dir / "steps" / f"{step.name}.json"
+
+
+def is_current(step: DataStep, key: str, build_dir: Path, output_dir: Path) -> dict[str, str] | None:
+    """The recorded outputs when the step's key is unchanged and every output is as recorded, else None."""
+    try:
+        record = json.loads(record_path(step, build_dir).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    outputs = record.get("outputs") if isinstance(record, dict) else None
+    if record.get("key") != key or not isinstance(outputs, dict) or not outputs:
+        return None
+    on_disk = {str(p): sha256_file(p) if p.is_file() else "missing" for p in step.outputs(output_dir)}
+    return outputs if on_disk == outputs else None
+
+
+def run_step(step: DataStep, registers: Path, threshold: int, output_dir: Path) -> None:
+    """Compute one step and write its outputs (in this process)."""
+    if step.kind == "indicators":
+        frame = compute_indicator_release(step.period, step.years, registers, threshold)
+        write_indicators(frame, step.period, step.years, threshold, output_dir, registers)
+        return
+    from imdi_analysis.appendix.build import build_appendix
+
+    assert step.year is not None
+    build_appendix(step.year, step.period, registers, threshold, output_dir, jobs=1)
+
+
+def _run_step_job(args: tuple[DataStep, str, int, str]) -> str:
+    step, registers, threshold, output_dir = args
+    run_step(step, Path(registers), threshold, Path(output_dir))
+    return step.name
+
+
+def run_steps(
+    steps: Sequence[DataStep],
+    registers: Path,
+    threshold: int,
+    output_dir: Path,
+    build_dir: Path,
+    jobs: int = 1,
+    force: bool = False,
+) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """Run the stale steps (``jobs`` at a time); return ``{step: {output: sha256}}`` and the names run."""
+    from imdi_analysis.parallel import process_pool
+
+    inputs = input_files(registers)
+    code = code_fingerprint()
+    keys = {s.name: step_key(s, inputs, registers, threshold, code) for s in steps}
+    outputs: dict[str, dict[str, str]] = {}
+    todo = []
+    for step in steps:
+        current = None if force else is_current(step, keys[step.name], build_dir, output_dir)
+        if current is None:
+            todo.append(step)
+        else:
+            outputs[step.name] = current
+    with tqdm(total=len(todo), desc="Data", unit="steg", disable=not todo) as progress:
+        if jobs <= 1 or len(todo) <= 1:
+            for step in todo:
+                run_step(step, registers, threshold, output_dir)
+                progress.update(1)
+                progress.set_postfix_str(step.name)
+        else:
+            args = [(s, str(registers), threshold, str(output_dir)) for s in todo]
+            with process_pool(min(jobs, len(todo)), start_method="spawn") as pool:
+                futures = [pool.submit(_run_step_job, a) for a in args]
+                for future in as_completed(futures):
+                    progress.update(1)
+                    progress.set_postfix_str(future.result())
+    for step in todo:
+        written = {str(p): sha256_file(p) for p in step.outputs(output_dir) if p.is_file()}
+        if not written:
+            raise PipelineError(f"The data step {step.name} wrote no output in {step.folder(output_dir)}.")
+        record = {"key": keys[step.name], "outputs": written}
+        path = record_path(step, build_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(record, indent=2, sort_keys=True) + "\n")
+        outputs[step.name] = written
+    return outputs, [s.name for s in todo]
+
+
+__all__ = [
+    "DataStep",
+    "compute_indicator_release",
+    "indicators_path",
+    "plan_steps",
+    "read_indicators",
+    "run_steps",
+]
