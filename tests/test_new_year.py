@@ -32,9 +32,9 @@ import pytest
 from imdi_analysis import config
 from imdi_analysis.book import page_title
 from imdi_analysis.cli import main
-from imdi_analysis.indicators.goal_page import goal_page, letter_indicators
 from imdi_analysis.datastep import run_steps
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
+from imdi_analysis.indicators.goal_page import goal_page, letter_indicators
 from imdi_analysis.pipeline import data_steps, execute_notebook, job_args
 from imdi_analysis.runs import load_runs, plan
 
