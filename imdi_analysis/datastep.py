@@ -28,7 +28,6 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Sequence
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -271,56 +270,85 @@ def _run_step_job(args: tuple[DataStep, str, int, str]) -> str:
     return step.name
 
 
+@dataclass
+class StepPlan:
+    """The data steps of a run with what they need: where to read and write, and their keys."""
+
+    steps: list[DataStep]
+    registers: Path
+    threshold: int
+    output_dir: Path
+    build_dir: Path
+    keys: dict[str, str]
+
+    @classmethod
+    def create(
+        cls, steps: Sequence[DataStep], registers: Path, threshold: int, output_dir: Path, build_dir: Path
+    ) -> StepPlan:
+        inputs = input_files(registers) if steps else {}
+        code = code_fingerprint()
+        keys = {s.name: step_key(s, inputs, registers, threshold, code) for s in steps}
+        return cls(list(steps), Path(registers), int(threshold), Path(output_dir), Path(build_dir), keys)
+
+    def current(self, force: bool = False) -> tuple[dict[str, dict[str, str]], list[DataStep]]:
+        """``({step: outputs})`` of the steps that are up to date, and the steps to run."""
+        outputs: dict[str, dict[str, str]] = {}
+        todo = []
+        for step in self.steps:
+            found = None if force else is_current(step, self.keys[step.name], self.build_dir, self.output_dir)
+            if found is None:
+                todo.append(step)
+            else:
+                outputs[step.name] = found
+        return outputs, todo
+
+    def job(self, step: DataStep) -> tuple[DataStep, str, int, str]:
+        """The picklable arguments of :func:`run_step_job` for ``step``."""
+        return (step, str(self.registers), self.threshold, str(self.output_dir))
+
+    def record(self, step: DataStep) -> dict[str, str]:
+        """Record the outputs ``step`` just wrote with its key; return ``{output: sha256}``."""
+        written = {str(p): sha256_file(p) for p in step.outputs(self.output_dir) if p.is_file()}
+        if not written:
+            raise PipelineError(f"The data step {step.name} wrote no output in {step.folder(self.output_dir)}.")
+        path = record_path(step, self.build_dir)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, json.dumps({"key": self.keys[step.name], "outputs": written}, indent=2) + "\n")
+        return written
+
+
+def run_step_job(args: tuple[DataStep, str, int, str]) -> str:
+    """:func:`run_step` in a worker process; returns the step's name."""
+    step, registers, threshold, output_dir = args
+    run_step(step, Path(registers), threshold, Path(output_dir))
+    return step.name
+
+
 def run_steps(
     steps: Sequence[DataStep],
     registers: Path,
     threshold: int,
     output_dir: Path,
     build_dir: Path,
-    jobs: int = 1,
     force: bool = False,
 ) -> tuple[dict[str, dict[str, str]], list[str]]:
-    """Run the stale steps (``jobs`` at a time); return ``{step: {output: sha256}}`` and the names run."""
-    from imdi_analysis.parallel import process_pool
-
-    inputs = input_files(registers)
-    code = code_fingerprint()
-    keys = {s.name: step_key(s, inputs, registers, threshold, code) for s in steps}
-    outputs: dict[str, dict[str, str]] = {}
-    todo = []
-    for step in steps:
-        current = None if force else is_current(step, keys[step.name], build_dir, output_dir)
-        if current is None:
-            todo.append(step)
-        else:
-            outputs[step.name] = current
+    """Run the stale steps one after another in this process; return ``{step: {output: sha256}}``
+    and the names of the steps run. (``imdi run`` schedules them with the notebooks instead:
+    :func:`imdi_analysis.pipeline.execute_all`.)"""
+    plan = StepPlan.create(steps, registers, threshold, output_dir, build_dir)
+    outputs, todo = plan.current(force)
     with tqdm(total=len(todo), desc="Data", unit="steg", disable=not todo) as progress:
-        if jobs <= 1 or len(todo) <= 1:
-            for step in todo:
-                run_step(step, registers, threshold, output_dir)
-                progress.update(1)
-                progress.set_postfix_str(step.name)
-        else:
-            args = [(s, str(registers), threshold, str(output_dir)) for s in todo]
-            with process_pool(min(jobs, len(todo)), start_method="spawn") as pool:
-                futures = [pool.submit(_run_step_job, a) for a in args]
-                for future in as_completed(futures):
-                    progress.update(1)
-                    progress.set_postfix_str(future.result())
-    for step in todo:
-        written = {str(p): sha256_file(p) for p in step.outputs(output_dir) if p.is_file()}
-        if not written:
-            raise PipelineError(f"The data step {step.name} wrote no output in {step.folder(output_dir)}.")
-        record = {"key": keys[step.name], "outputs": written}
-        path = record_path(step, build_dir)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(record, indent=2, sort_keys=True) + "\n")
-        outputs[step.name] = written
+        for step in todo:
+            run_step(step, plan.registers, plan.threshold, plan.output_dir)
+            outputs[step.name] = plan.record(step)
+            progress.update(1)
+            progress.set_postfix_str(step.name)
     return outputs, [s.name for s in todo]
 
 
 __all__ = [
     "DataStep",
+    "StepPlan",
     "compute_indicator_release",
     "indicators_path",
     "plan_steps",

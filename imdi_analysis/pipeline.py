@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +42,7 @@ from imdi_analysis.config import (
     register_dir,
     years_in,
 )
-from imdi_analysis.datastep import INDICATOR_PERIODS, DataStep, plan_steps, run_steps
+from imdi_analysis.datastep import INDICATOR_PERIODS, DataStep, StepPlan, plan_steps, run_step, run_step_job
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.errors import DisclosureError, PipelineError
 from imdi_analysis.manifest import build_manifest, code_fingerprint, hash_files, sha256_file
@@ -103,12 +103,9 @@ def run(
         )
         used = DEFAULT_THRESHOLD if threshold is None else threshold
         steps, uses = data_steps(runs, years, years_in(registers))
-        step_outputs, _ran = run_steps(steps, registers, used, output_dir, build_dir, jobs, force)
+        data = StepPlan.create(steps, registers, used, output_dir, build_dir)
         inputs = {run.name: run_inputs(run, registers) for run in runs}
-        for run in runs:  # a notebook re-executes when the data it reads changed
-            for name in uses[run.name]:
-                inputs[run.name].update(step_outputs[name])
-        executed, outcome, keys = execute_all(runs, inputs, build_dir / "executed", jobs, force)
+        executed, outcome, keys = execute_all(runs, inputs, build_dir / "executed", jobs, force, data, uses)
         manifest = run_manifest(runs, inputs, outcome, years, periods, threshold, synthetic, registers)
         index, rebuilt = publish_book(runs, executed, manifest, build_dir, output_dir, book_key(keys), force)
     executed_names = sorted(k for k, v in outcome.items() if not v)
@@ -267,52 +264,107 @@ def cache_key(run: NotebookRun, inputs: dict[str, str], code: str) -> str:
 
 
 def execute_all(
-    runs: list[NotebookRun], inputs: dict[str, dict[str, str]], cache_dir: Path, jobs: int, force: bool
+    runs: list[NotebookRun],
+    inputs: dict[str, dict[str, str]],
+    cache_dir: Path,
+    jobs: int,
+    force: bool,
+    data: StepPlan | None = None,
+    uses: dict[str, list[str]] | None = None,
 ) -> tuple[dict[str, Path], dict[str, bool], dict[str, str]]:
-    """Execute stale notebooks (in parallel when ``jobs > 1``); return paths and whether each was cached."""
+    """Run the stale data steps and execute the stale notebooks; return paths and whether each was cached.
+
+    A notebook that uses a data step (``uses``) waits for it, and the step's output checksums
+    join the notebook's inputs (its cache key), so it re-executes exactly when the data changed.
+    With ``jobs > 1`` steps and notebooks share one pool of processes: notebooks that need no
+    step, or whose steps are done, run while a long step (the appendix) is still computing.
+    """
     code = code_fingerprint()
     lock = cache_dir.parent / LOCK_NAME  # held by run() for the whole run (cache_dir is build_dir/executed)
+    uses = uses or {}
     executed: dict[str, Path] = {}
     outcome: dict[str, bool] = {}
     keys: dict[str, str] = {}
-    todo: list[tuple[NotebookRun, Path, str]] = []
-    for run in runs:
-        target = cache_dir / run.relpath
-        key = cache_key(run, inputs[run.name], code)
-        executed[run.name] = target
-        keys[run.name] = key
-        if (
-            not force
-            and target.is_file()
-            and key_file(target).is_file()
-            and key_file(target).read_text() == key
-        ):
-            outcome[run.name] = True
-        else:
-            todo.append((run, target, key))
+    done, stale_steps = data.current(force) if data is not None else ({}, [])
+    waiting = list(runs)
     failures: list[str] = []
-    with tqdm(total=len(todo), desc="Notatbøker", unit="nb", disable=not todo) as progress:
+
+    def ready() -> list[tuple[NotebookRun, Path, str]]:
+        """Notebooks whose steps are done, that must execute (the others are marked cached)."""
+        todo = []
+        for run in [r for r in waiting if all(n in done for n in uses.get(r.name, []))]:
+            waiting.remove(run)
+            for name in uses.get(run.name, []):
+                inputs[run.name].update(done[name])
+            target = cache_dir / run.relpath
+            key = cache_key(run, inputs[run.name], code)
+            executed[run.name], keys[run.name] = target, key
+            if (
+                not force
+                and target.is_file()
+                and key_file(target).is_file()
+                and key_file(target).read_text() == key
+            ):
+                outcome[run.name] = True
+            else:
+                todo.append((run, target, key))
+        return todo
+
+    with tqdm(
+        total=len(stale_steps), desc="Data og notatbøker", unit="steg", disable=not (stale_steps or runs)
+    ) as progress:
         if jobs <= 1:
+            for step in stale_steps:
+                assert data is not None
+                run_step(step, data.registers, data.threshold, data.output_dir)
+                done[step.name] = data.record(step)
+                progress.update(1)
+                progress.set_postfix_str(step.name)
+            todo = ready()
+            progress.total += len(todo)
             for run, target, key in todo:
-                failures += finish(
-                    run,
-                    target,
-                    key,
-                    execute_notebook(job_args(run, target, show_cells=True, lock=lock)),
-                    outcome,
-                    progress,
-                )
+                result = execute_notebook(job_args(run, target, show_cells=True, lock=lock))
+                failures += finish(run, target, key, result, outcome, progress)
         else:
             with process_pool(jobs, start_method="spawn") as pool:  # workers die with the run
-                futures = {
-                    pool.submit(execute_notebook, job_args(run, target, False, lock)): (run, target, key)
-                    for run, target, key in todo
-                }
-                for future in as_completed(futures):
-                    run, target, key = futures[future]
-                    failures += finish(run, target, key, future.result(), outcome, progress)
+                pending: dict[Future, tuple] = {}
+                for step in stale_steps:
+                    assert data is not None
+                    pending[pool.submit(run_step_job, data.job(step))] = (step,)
+
+                def submit_ready() -> None:
+                    todo = ready()
+                    progress.total += len(todo)
+                    progress.refresh()
+                    for run, target, key in todo:
+                        job = job_args(run, target, False, lock)
+                        pending[pool.submit(execute_notebook, job)] = (run, target, key)
+
+                submit_ready()
+                while pending:
+                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        task = pending.pop(future)
+                        if len(task) == 1:  # a data step: a failure stops the run with its message
+                            step = task[0]
+                            try:
+                                future.result()
+                            except BaseException:
+                                for other in pending:
+                                    other.cancel()
+                                raise
+                            assert data is not None
+                            done[step.name] = data.record(step)
+                            progress.update(1)
+                            progress.set_postfix_str(step.name)
+                            submit_ready()
+                        else:
+                            run, target, key = task
+                            failures += finish(run, target, key, future.result(), outcome, progress)
     if failures:
         raise PipelineError("\n".join(failures) + "\nThe previous book is unchanged.")
+    if waiting:  # a notebook uses a step no one planned: a bug in planning, never a silent skip
+        raise PipelineError(f"Notebooks waiting for data steps that did not run: {[r.name for r in waiting]}.")
     return executed, outcome, keys
 
 
@@ -501,9 +553,7 @@ def appendix_downloads(
     from imdi_analysis.appendix.build import APPENDIX_FOLDER, DOWNLOADS_FORMAT, DOWNLOADS_MANIFEST
 
     pairs: list[tuple[Path, Path]] = []
-    reports = sorted(
-        {(r.year, r.period) for r in runs if r.period is not None and "output_dir" in r.parameters}
-    )
+    reports = sorted({(r.year, r.period) for r in runs if "appendix" in r.entry.uses})
     for year, period in reports:
         folder = output_dir / str(year) / period / APPENDIX_FOLDER
         manifest = read_files_manifest(folder / DOWNLOADS_MANIFEST, DOWNLOADS_FORMAT)

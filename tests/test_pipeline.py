@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import fcntl
+import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from imdi_analysis.errors import ConfigError, PipelineError
@@ -146,20 +148,42 @@ def test_leaking_page_makes_the_run_refuse_to_publish_and_the_old_book_stays(reg
     assert not (build / "html" / "2022" / "year" / "leak.html").exists()
 
 
+def appendix_step_writing_table_t(step, registers, threshold, output_dir) -> None:
+    """The appendix step on the tiny registers: table T (6, 9, 15), disclosed and published."""
+    from imdi_analysis.appendix.build import appendix_dir, write_files_manifest
+    from imdi_analysis.disclosure import apply_disclosure
+    from imdi_analysis.publish import publish_csv
+    from imdi_analysis.tables import AppendixTable
+
+    data = pd.DataFrame({"sex": ["Menn", "Kvinner", "I alt"], "measure": "count", "value": [6.0, 9.0, 15.0]})
+    table = AppendixTable("T", "Test", step.year, step.period, data.assign(base=float("nan")), ["sex"])
+    folder = appendix_dir(step.year, step.period, output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    publish_csv(apply_disclosure(table, threshold), folder / "T.csv")
+    write_files_manifest(folder, step.year, step.period, threshold, registers)
+
+
 @pytest.mark.slow
-def test_book_publishes_only_downloads_this_run_built_and_refuses_stale_ones(
+def test_book_publishes_only_downloads_this_run_built_and_rebuilds_stale_ones(
     registers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """The downloads notebook publishes table T (6, 9, 15) with threshold 5 and a files manifest.
-    Then `imdi appendix --threshold 1` is simulated: T.csv rewritten showing a 2, its manifest
-    saying threshold 1. The next run (notebook cached) refuses them."""
+    """The appendix step publishes table T (6, 9, 15) with threshold 5 and a files manifest; the
+    notebook reads it back. Then `imdi appendix --threshold 1` is simulated: T.csv rewritten
+    showing a 2, its manifest saying threshold 1. The next run sees that the step's outputs are
+    not what it recorded and builds them again; the book never shows the 2. A file changed
+    after the step (between the step and the book) is refused."""
     import json
+
+    from imdi_analysis.pipeline import appendix_downloads, verify_downloads
+    from imdi_analysis.runs import load_runs, plan
 
     build, processed = tmp_path / "build", tmp_path / "processed"
     monkeypatch.setattr("imdi_analysis.pipeline.code_fingerprint", lambda: "fixed")
+    monkeypatch.setattr("imdi_analysis.pipeline.run_step", appendix_step_writing_table_t)
     first = run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
     downloads = build / "html" / "downloads" / "2022" / "year"
     assert {p.name for p in downloads.glob("*.csv")} == {"T.csv"} and (downloads / "T.json").is_file()
+    assert "Tabell T publisert" in (build / "html" / "2022" / "year" / "downloads.html").read_text()
     recorded = first.manifest["downloads"]
     assert set(recorded) == {"downloads/2022/year/T.csv", "downloads/2022/year/T.json"}
     assert all(r["threshold"] == 5 and len(r["sha256"]) == 64 for r in recorded.values())
@@ -168,19 +192,25 @@ def test_book_publishes_only_downloads_this_run_built_and_refuses_stale_ones(
     folder = processed / "2022" / "year" / "appendix"
     edits = iter(range(100))  # an unrelated edit (a letter page) before each run: the book is rebuilt
     monkeypatch.setattr("imdi_analysis.pipeline.book_key", lambda keys: f"edited {next(edits)}")
-
     before = (downloads / "T.csv").read_bytes()
-    (folder / "T.csv").write_text(
-        "Kjønn,Måltall,Verdi,Symbol\nMenn,Antall,2,\nKvinner,Antall,13,\nI alt,Antall,15,\n"
-    )
+    leaking = "Kjønn,Måltall,Verdi,Symbol\nMenn,Antall,2,\nKvinner,Antall,13,\nI alt,Antall,15,\n"
+    (folder / "T.csv").write_text(leaking)
     manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["threshold"] = 1
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
+    assert (folder / "T.csv").read_bytes() == before  # the step ran again
+    assert (downloads / "T.csv").read_bytes() == before
+
+    (folder / "T.csv").write_text(leaking)  # changed after the step, before the book is built
+    runs = plan(load_runs(PIPELINE / "runs_downloads.yml", NOTEBOOKS), [2022], ["year"], [2022], "", None)
     with pytest.raises(PipelineError, match="is not the file the appendix step wrote"):
-        run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
+        verify_downloads(appendix_downloads(runs, processed, 5, registers))
+    manifest = json.loads((folder / "manifest.json").read_text())
     manifest["threshold"] = 1
     (folder / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(PipelineError, match="made with threshold 1, this run uses 5"):
-        run_book(registers, build, runs="runs_downloads.yml", output_dir=processed)
-    assert (downloads / "T.csv").read_bytes() == before
+        appendix_downloads(runs, processed, 5, registers)
 
 
 def test_appendix_downloads_lists_only_files_of_the_manifest(tmp_path: Path):
@@ -212,3 +242,35 @@ def test_appendix_downloads_lists_only_files_of_the_manifest(tmp_path: Path):
     assert json.loads((folder / "manifest.json").read_text())["threshold"] == 5
     with pytest.raises(PipelineError, match="made from"):
         appendix_downloads(runs, tmp_path / "processed", 5, tmp_path / "other")
+
+
+@pytest.mark.slow
+def test_the_data_step_runs_before_its_notebooks_and_a_deleted_output_folder_is_rebuilt(
+    registers: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The notebook only reads the step's Parquet; the step's cache sees its outputs and inputs."""
+    monkeypatch.setattr("imdi_analysis.pipeline.code_fingerprint", lambda: "fixed")
+    monkeypatch.setattr("imdi_analysis.datastep.code_fingerprint", lambda: "fixed")
+    rows = [3]
+
+    def computed(period, years, data_dir=None, threshold=None, ids=None):
+        n = rows[0]
+        return pd.DataFrame(
+            {"indicator_id": ["a"] * n, "year": [2022] * n, "value": [1.0] * n, "status": [""] * n}
+        )
+
+    monkeypatch.setattr("imdi_analysis.datastep.compute_indicator_release", computed)
+    build, out = tmp_path / "build", tmp_path / "processed"
+    page = build / "html" / "2022" / "year" / "measures.html"
+    first = run_book(registers, build, "runs_measures.yml", output_dir=out)
+    assert first.executed == ["measures-2022-year"] and "Indikatorrader: 3" in page.read_text()
+
+    shutil.rmtree(out)  # documented as regenerable
+    second = run_book(registers, build, "runs_measures.yml", output_dir=out)
+    assert (out / "measures" / "indicators_year.parquet").is_file()  # rebuilt by a plain run
+    assert second.cached == ["measures-2022-year"]  # the same figures: the page stays as it is
+
+    rows[0] = 4
+    (registers / "2022" / "a.csv").write_text("x\n1\n2\n3\n")  # new extract -> new figures
+    third = run_book(registers, build, "runs_measures.yml", output_dir=out)
+    assert third.executed == ["measures-2022-year"] and "Indikatorrader: 4" in page.read_text()

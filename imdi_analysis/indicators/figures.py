@@ -13,7 +13,7 @@ import base64
 import html
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import matplotlib
 import numpy as np
@@ -204,11 +204,17 @@ class Chart:
     figure: Figure
     caption: str
     alt_text: str
+    _png: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def png(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
-        return buffer.getvalue()
+        """The figure as PNG, rendered once (a notebook asks for it as PNG and again as HTML)."""
+        if self._png is None:
+            buffer = io.BytesIO()
+            self.figure.savefig(
+                buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}
+            )
+            self._png = buffer.getvalue()
+        return self._png
 
     def _repr_png_(self) -> bytes:
         return self.png()
