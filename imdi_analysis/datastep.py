@@ -310,7 +310,9 @@ class StepPlan:
         """Record the outputs ``step`` just wrote with its key; return ``{output: sha256}``."""
         written = {str(p): sha256_file(p) for p in step.outputs(self.output_dir) if p.is_file()}
         if not written:
-            raise PipelineError(f"The data step {step.name} wrote no output in {step.folder(self.output_dir)}.")
+            raise PipelineError(
+                f"The data step {step.name} wrote no output in {step.folder(self.output_dir)}."
+            )
         path = record_path(step, self.build_dir)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps({"key": self.keys[step.name], "outputs": written}, indent=2) + "\n")

@@ -364,7 +364,9 @@ def execute_all(
     if failures:
         raise PipelineError("\n".join(failures) + "\nThe previous book is unchanged.")
     if waiting:  # a notebook uses a step no one planned: a bug in planning, never a silent skip
-        raise PipelineError(f"Notebooks waiting for data steps that did not run: {[r.name for r in waiting]}.")
+        raise PipelineError(
+            f"Notebooks waiting for data steps that did not run: {[r.name for r in waiting]}."
+        )
     return executed, outcome, keys
 
 
