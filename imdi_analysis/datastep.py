@@ -77,7 +77,10 @@ class DataStep:
         """The files the step wrote (an appendix writes one CSV and sidecar per table)."""
         if self.kind == "indicators":
             parquet = indicators_path(self.period, output_dir)
-            return [parquet, manifest_path(parquet)]
+            files = [parquet, manifest_path(parquet)]
+            if self.period == "year":  # the key figures' counts of persons, for the annual report
+                files += [counts_path(output_dir), manifest_path(counts_path(output_dir))]
+            return files
         folder = self.folder(output_dir)
         return sorted(p for p in folder.iterdir() if p.is_file()) if folder.is_dir() else []
 
@@ -92,6 +95,10 @@ def indicators_path(period: str, output_dir: Path | str | None = None) -> Path:
 
 def manifest_path(parquet: Path) -> Path:
     return parquet.with_suffix(".json")
+
+
+def counts_path(output_dir: Path | str | None = None) -> Path:
+    return measures_dir(output_dir) / "counts_year.parquet"
 
 
 # --- indicators ---------------------------------------------------------------------------------
@@ -126,7 +133,13 @@ def write_indicators(
     frame: pd.DataFrame, period: str, years: Sequence[int], threshold: int, output_dir: Path, registers: Path
 ) -> list[Path]:
     """Write the disclosed indicators and their manifest atomically; return both paths."""
-    path = indicators_path(period, output_dir)
+    return write_frame(frame, indicators_path(period, output_dir), period, years, threshold, registers)
+
+
+def write_frame(
+    frame: pd.DataFrame, path: Path, period: str, years: Sequence[int], threshold: int, registers: Path
+) -> list[Path]:
+    """Write ``frame`` as Parquet and its manifest (with the file's SHA-256) atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.reset_index(drop=True).to_parquet(tmp, index=False)
@@ -159,13 +172,29 @@ def read_indicators(
     PipelineError
         The file differs from its manifest, or was made with another threshold than ``threshold``.
     """
-    from imdi_analysis.disclosure import DEFAULT_THRESHOLD, THRESHOLD_ATTR
+    from imdi_analysis.disclosure import THRESHOLD_ATTR
 
     path = indicators_path(period, output_dir)
+    frame = read_frame(path, threshold, years)
+    frame.attrs[THRESHOLD_ATTR] = int(read_manifest(manifest_path(path))["threshold"])
+    return frame
+
+
+def read_counts(
+    output_dir: Path | str | None = None, threshold: int | None = None, years: Iterable[int] | None = None
+) -> pd.DataFrame:
+    """The key figures' counts of persons (``figure_id``, ``year``, ``value``) of the data step."""
+    return read_frame(counts_path(output_dir), threshold, years)
+
+
+def read_frame(path: Path, threshold: int | None, years: Iterable[int] | None) -> pd.DataFrame:
+    """A Parquet file of the data step, checked against its manifest (see :func:`read_indicators`)."""
+    from imdi_analysis.disclosure import DEFAULT_THRESHOLD
+
     manifest = read_manifest(manifest_path(path))
     if not manifest or not path.is_file():
         raise DataNotFoundError(
-            f"{path}: the indicators of the data step are missing. Run `imdi run` (it computes every "
+            f"{path}: this output of the data step is missing. Run `imdi run` (it computes every "
             "measure once and writes them there)"
         )
     wanted = DEFAULT_THRESHOLD if threshold is None else int(threshold)
@@ -182,9 +211,7 @@ def read_indicators(
             f"{path} holds the years {manifest.get('years')}, not {missing}. Run `imdi run` for a span "
             "that covers them."
         )
-    frame = pd.read_parquet(path)
-    frame.attrs[THRESHOLD_ATTR] = wanted
-    return frame
+    return pd.read_parquet(path)
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
@@ -257,6 +284,11 @@ def run_step(step: DataStep, registers: Path, threshold: int, output_dir: Path) 
     if step.kind == "indicators":
         frame = compute_indicator_release(step.period, step.years, registers, threshold)
         write_indicators(frame, step.period, step.years, threshold, output_dir, registers)
+        if step.period == "year":
+            from imdi_analysis.reports.key_figures import count_figures
+
+            counts = count_figures(list(step.years), registers)
+            write_frame(counts, counts_path(output_dir), step.period, step.years, threshold, registers)
         return
     from imdi_analysis.appendix.build import build_appendix
 
@@ -354,6 +386,7 @@ __all__ = [
     "compute_indicator_release",
     "indicators_path",
     "plan_steps",
+    "read_counts",
     "read_indicators",
     "run_steps",
 ]

@@ -14,6 +14,7 @@ from imdi_analysis.datastep import (
     DataStep,
     indicators_path,
     plan_steps,
+    read_counts,
     read_indicators,
     run_steps,
     write_indicators,
@@ -88,6 +89,8 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return small_frame()
 
     monkeypatch.setattr(datastep, "compute_indicator_release", fake)
+    counts = pd.DataFrame({"figure_id": ["settled"], "year": [2022], "value": [12.0]})
+    monkeypatch.setattr("imdi_analysis.reports.key_figures.count_figures", lambda years, data_dir: counts)
     return calls
 
 
@@ -102,6 +105,8 @@ def test_a_step_reruns_when_an_input_or_an_output_changed_and_only_then(tmp_path
     outputs, ran = run_steps(steps, registers, 5, out, build)
     assert ran == ["indicators-year"] and counted == ["year"]
     assert set(outputs["indicators-year"]) == {str(p) for p in steps[0].outputs(out)}
+    assert len(outputs["indicators-year"]) == 4  # indicators and the key figures' counts, each + manifest
+    assert read_counts(out, 5)["value"].tolist() == [12.0]
     assert run_steps(steps, registers, 5, out, build)[1] == []  # nothing changed: nothing runs
 
     indicators_path("year", out).unlink()  # the documented regenerable folder is cleaned

@@ -260,6 +260,8 @@ def test_the_data_step_runs_before_its_notebooks_and_a_deleted_output_folder_is_
         )
 
     monkeypatch.setattr("imdi_analysis.datastep.compute_indicator_release", computed)
+    counts = pd.DataFrame({"figure_id": ["settled"], "year": [2022], "value": [12.0]})
+    monkeypatch.setattr("imdi_analysis.reports.key_figures.count_figures", lambda years, data_dir: counts)
     build, out = tmp_path / "build", tmp_path / "processed"
     page = build / "html" / "2022" / "year" / "measures.html"
     first = run_book(registers, build, "runs_measures.yml", output_dir=out)

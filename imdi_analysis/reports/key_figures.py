@@ -186,20 +186,36 @@ def indicator_figures(
     return out
 
 
-def key_figures(
-    year: int, data_dir: Path | None = None, measures: pd.DataFrame | None = None
-) -> dict[tuple[str, int], Figure]:
-    """Every key figure of ``year`` and the four years before that has data (``measures``: see
-    :func:`indicator_figures`)."""
+def count_figures(years: list[int], data_dir: Path | None = None) -> pd.DataFrame:
+    """The counts of persons among the key figures (``figure_id``, ``year``, ``value``) for every
+    year of ``years`` that has data; computed once per run by the data step."""
     directory, _synthetic = config.register_dir(data_dir)
     available = set(config.years_in(directory))
+    rows = []
+    for y in sorted(set(years) & available):
+        for figure_id, compute in COUNTS.items():
+            with contextlib.suppress(DataNotFoundError):
+                rows.append({"figure_id": figure_id, "year": int(y), "value": compute(y, data_dir).value})
+    return pd.DataFrame(rows, columns=["figure_id", "year", "value"]).astype(
+        {"figure_id": "string", "year": "int64", "value": "float64"}
+    )
+
+
+def key_figures(
+    year: int,
+    data_dir: Path | None = None,
+    measures: pd.DataFrame | None = None,
+    counts: pd.DataFrame | None = None,
+) -> dict[tuple[str, int], Figure]:
+    """Every key figure of ``year`` and the four years before that has data (``measures``: see
+    :func:`indicator_figures`; ``counts``: the data step's :func:`count_figures`, else computed)."""
     years = [y for y in range(year - YEARS_SHOWN + 1, year + 1)]
-    figures: dict[tuple[str, int], Figure] = {}
+    counts = count_figures(years, data_dir) if counts is None else counts
+    figures: dict[tuple[str, int], Figure] = {
+        (str(row.figure_id), int(row.year)): Figure(float(row.value))
+        for row in counts[counts["year"].isin(years)].itertuples()
+    }
     for y in years:
-        if y in available:
-            for figure_id, compute in COUNTS.items():
-                with contextlib.suppress(DataNotFoundError):
-                    figures[(figure_id, y)] = compute(y, data_dir)
         figures.update({(k, y): v for k, v in budget_figures(y).items()})
     figures.update(indicator_figures(years, data_dir, measures))
     return figures
@@ -243,13 +259,14 @@ def key_figures_table(
     threshold: int = DEFAULT_THRESHOLD,
     figures: dict[tuple[str, int], Figure] | None = None,
     measures: pd.DataFrame | None = None,
+    counts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The table for readers: figure, one column per year (oldest first), where it is defined.
 
     ``figures`` are those of :func:`key_figures` when already computed.
     """
     threshold = check_threshold(threshold)
-    figures = key_figures(year, data_dir, measures) if figures is None else figures
+    figures = key_figures(year, data_dir, measures, counts) if figures is None else figures
     years = list(range(year - YEARS_SHOWN + 1, year + 1))
     rows = []
     for figure in KEY_FIGURES:

@@ -266,9 +266,11 @@ def key_figures_for_readers(
     data_dir: Path | None = None,
     threshold: int | None = None,
     measures: pd.DataFrame | None = None,
+    counts: pd.DataFrame | None = None,
 ):
-    """The key-figure table (a frame of strings); ``measures``: the run's disclosed annual indicators."""
-    return key_figures_table(year, data_dir, resolve_threshold(threshold), measures=measures)
+    """The key-figure table (a frame of strings); ``measures`` and ``counts``: the run's data step
+    (:func:`imdi_analysis.datastep.read_indicators`, :func:`imdi_analysis.datastep.read_counts`)."""
+    return key_figures_table(year, data_dir, resolve_threshold(threshold), measures=measures, counts=counts)
 
 
 # ------------------------------------------------------------------------------- quarterly
