@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import subprocess
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,38 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 CHUNK = 1 << 20
 
 
+_MEMO: dict[tuple, str] | None = None  # set while a run holds its lock (see digest_memo)
+
+
+@contextmanager
+def digest_memo() -> Iterator[None]:
+    """Within the block, each file is hashed once: a digest is reused while the file's inode,
+    size and modification time are unchanged (a rewritten or replaced file is hashed again).
+    ``imdi run`` holds it for the run, which hashes the same registers for the validation, the
+    data step and each notebook's cache key."""
+    global _MEMO
+    outer = _MEMO
+    _MEMO = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _MEMO = outer
+
+
 def sha256_file(path: Path) -> str:
     """SHA-256 of a file's bytes, read in chunks."""
+    key = None
+    if _MEMO is not None:
+        st = os.stat(path)
+        key = (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+        if key in _MEMO:
+            return _MEMO[key]
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
+    if key is not None and _MEMO is not None:
+        _MEMO[key] = digest.hexdigest()
     return digest.hexdigest()
 
 

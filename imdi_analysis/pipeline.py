@@ -45,7 +45,7 @@ from imdi_analysis.config import (
 from imdi_analysis.datastep import INDICATOR_PERIODS, DataStep, StepPlan, plan_steps, run_step, run_step_job
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.errors import DisclosureError, PipelineError
-from imdi_analysis.manifest import build_manifest, code_fingerprint, hash_files, sha256_file
+from imdi_analysis.manifest import build_manifest, code_fingerprint, digest_memo, hash_files, sha256_file
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.runs import NotebookRun, load_runs, plan
 from imdi_analysis.tabular import write_atomic
@@ -83,7 +83,7 @@ def run(
     for period in periods:
         check_run_period(period)
     build_dir.mkdir(parents=True, exist_ok=True)
-    with run_lock(build_dir):
+    with run_lock(build_dir), digest_memo():  # each input is hashed once per run
         registers, synthetic = prepare_registers(data_dir)
         for year in years:
             check_year_has_data(year, registers)

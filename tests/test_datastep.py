@@ -118,3 +118,25 @@ def test_a_step_reruns_when_an_input_or_an_output_changed_and_only_then(tmp_path
     assert run_steps(steps, registers, 3, out, build)[1] == ["indicators-year"]  # another threshold
     assert run_steps(steps, registers, 3, out, build, force=True)[1] == ["indicators-year"]
     assert len(counted) == 5
+
+
+def test_a_run_hashes_each_file_once_and_sees_a_rewritten_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import hashlib
+
+    from imdi_analysis import manifest
+
+    path = tmp_path / "extract.csv"
+    path.write_text("a\n1\n", encoding="utf-8")
+    reads: list[int] = []
+    real = hashlib.sha256
+    monkeypatch.setattr(manifest.hashlib, "sha256", lambda *a: reads.append(1) or real(*a))
+    with manifest.digest_memo():
+        first = manifest.sha256_file(path)
+        assert manifest.sha256_file(path) == first and len(reads) == 1  # hashed once
+        path.write_text("a\n2\n", encoding="utf-8")  # same size, new content and time
+        second = manifest.sha256_file(path)
+    assert second == real(b"a\n2\n").hexdigest() != first
+    manifest.sha256_file(path)
+    assert len(reads) == 3  # outside a run every call reads the file
