@@ -552,7 +552,13 @@ def appendix_downloads(
     PipelineError
         When the appendix of a report was not built by this run's settings or was changed since.
     """
-    from imdi_analysis.appendix.build import APPENDIX_FOLDER, DOWNLOADS_FORMAT, DOWNLOADS_MANIFEST
+    from imdi_analysis.appendix.build import (
+        APPENDIX_FOLDER,
+        DOWNLOADS_FORMAT,
+        DOWNLOADS_MANIFEST,
+        files_problem,
+        read_files_manifest,
+    )
 
     pairs: list[tuple[Path, Path]] = []
     reports = sorted({(r.year, r.period) for r in runs if "appendix" in r.entry.uses})
@@ -570,32 +576,9 @@ def appendix_downloads(
     return pairs
 
 
-def read_files_manifest(path: Path, expected_format: str) -> dict[str, Any]:
-    """The appendix step's manifest, or ``{}`` when missing or not one."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return {}
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == expected_format else {}
-
-
-def files_problem(manifest: dict[str, Any], threshold: int, registers: Path | None) -> str | None:
-    """Why a manifest's files may not be published by this run, or None."""
-    if not manifest or not isinstance(manifest.get("files"), dict):
-        return "no manifest of the files written (made by an older version or by hand)"
-    if manifest.get("threshold") != threshold:
-        return f"they were made with threshold {manifest.get('threshold')}, this run uses {threshold}"
-    if registers is not None and manifest.get("data_dir") != str(Path(registers).resolve()):
-        return f"they were made from {manifest.get('data_dir')}, this run reads {Path(registers).resolve()}"
-    for name in manifest["files"]:
-        if not name or Path(name).name != name or name.startswith("."):
-            return f"the manifest names a file outside the folder ({name!r})"
-    return None
-
-
 def verify_downloads(pairs: list[tuple[Path, Path]]) -> dict[str, dict[str, Any]]:
     """``{book path: {sha256, threshold}}`` of every download, each checked against its manifest."""
-    from imdi_analysis.appendix.build import DOWNLOADS_FORMAT, DOWNLOADS_MANIFEST
+    from imdi_analysis.appendix.build import DOWNLOADS_FORMAT, DOWNLOADS_MANIFEST, read_files_manifest
 
     records: dict[str, dict[str, Any]] = {}
     for source, target in pairs:

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -399,24 +400,19 @@ def read_appendix(
     from imdi_analysis.manifest import sha256_file
 
     folder = appendix_dir(year, period, Path(output_dir) if output_dir else None)
-    try:
-        manifest = json.loads((folder / DOWNLOADS_MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        manifest = {}
-    if not isinstance(manifest, dict) or manifest.get("format") != DOWNLOADS_FORMAT:
+    manifest = read_files_manifest(folder / DOWNLOADS_MANIFEST, DOWNLOADS_FORMAT)
+    if not manifest:
         raise DataNotFoundError(
             f"{folder}: the appendix of {year} ({period}) has not been built. Run `imdi run` (or "
             f"`imdi appendix --year {year} --period {period}`)."
         )
     wanted = check_threshold(DEFAULT_THRESHOLD if threshold is None else threshold)
-    if manifest.get("threshold") != wanted:
-        raise PipelineError(
-            f"{folder} was built with threshold {manifest.get('threshold')}, this page uses {wanted}. "
-            "Run `imdi run` with the threshold you want."
-        )
-    files = manifest.get("files") or {}
+    problem = files_problem(manifest, wanted, None)
+    if problem:
+        raise PipelineError(f"{folder}: {problem}. Run `imdi run` with the threshold you want.")
+    files = manifest["files"]
     for name, digest in sorted(files.items()):
-        path = folder / Path(str(name)).name
+        path = folder / name
         if not path.is_file() or sha256_file(path) != digest:
             raise PipelineError(f"{path} differs from the appendix manifest; run `imdi run --force`.")
     tables = []
@@ -426,6 +422,29 @@ def read_appendix(
             tables.append(table_from_published(folder / str(meta["csv"]), meta))
     order = {k: i for i, k in enumerate(tables_due(year, period)["table_key"])}
     return sorted(tables, key=lambda t: (order.get(t.key, len(order)), t.key))
+
+
+def read_files_manifest(path: Path, expected_format: str) -> dict[str, Any]:
+    """The appendix step's manifest (:func:`write_files_manifest`), or ``{}`` when missing or not one."""
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == expected_format else {}
+
+
+def files_problem(manifest: dict[str, Any], threshold: int, registers: Path | None) -> str | None:
+    """Why a manifest's files may not be published by this run, or None."""
+    if not manifest or not isinstance(manifest.get("files"), dict):
+        return "no manifest of the files written (made by an older version or by hand)"
+    if manifest.get("threshold") != threshold:
+        return f"they were made with threshold {manifest.get('threshold')}, this run uses {threshold}"
+    if registers is not None and manifest.get("data_dir") != str(Path(registers).resolve()):
+        return f"they were made from {manifest.get('data_dir')}, this run reads {Path(registers).resolve()}"
+    for name in manifest["files"]:
+        if not name or Path(name).name != name or name.startswith("."):
+            return f"the manifest names a file outside the folder ({name!r})"
+    return None
 
 
 def spec_keys(year: int) -> list[str]:
