@@ -14,18 +14,20 @@ import contextlib
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
-    TIME_DIM,
     BuildContext,
+    builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    TIME_DIM,
     area_order,
     as_categories,
     as_counts,
-    builder,
     code_list_order,
     count_cells,
     label_codes,
     label_counties,
     label_sex,
-    make_table,
     mark_invalid_areas,
     order_categories,
     rate_cells,

@@ -26,16 +26,18 @@ import numpy as np
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
+    BuildContext,
+    builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
     TIME_DIM,
     UNKNOWN,
-    BuildContext,
     area_order,
     as_counts,
-    builder,
     code_list_labels,
     count_cells,
     label_counties,
-    make_table,
     ratio,
     share_of_total,
     stack_measures,

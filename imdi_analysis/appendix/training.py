@@ -13,10 +13,13 @@ import pandas as pd
 
 from imdi_analysis.appendix.intro import with_year_before
 from imdi_analysis.appendix.registry import (
-    TIME_DIM,
     BuildContext,
-    as_categories,
     builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    TIME_DIM,
+    as_categories,
     code_list_labels,
     code_list_order,
     count_cells,
@@ -25,7 +28,6 @@ from imdi_analysis.appendix.registry import (
     label_codes,
     label_municipalities,
     label_sex,
-    make_table,
     rate_cells,
     sex_order,
     share_of_total,
