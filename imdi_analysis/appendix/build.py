@@ -43,7 +43,7 @@ from imdi_analysis.disclosure import (
     protect_release,
 )
 from imdi_analysis.errors import ConfigError, ImdiError, PipelineError
-from imdi_analysis.letter.appendix_spec import load_appendix_spec, tables_due
+from imdi_analysis.letter.appendix_spec import tables_due
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.publish import publish_csv, publish_workbook, report_text
 from imdi_analysis.tables import AppendixTable
@@ -379,11 +379,6 @@ def appendix_intro_markdown(
     return "\n".join(lines)
 
 
-def spec_keys(year: int) -> list[str]:
-    """Every table key of the letter's appendix for ``year``, in the letter's order."""
-    return load_appendix_spec(year)["table_key"].tolist()
-
-
 __all__ = [
     "AppendixDownloads",
     "appendix_dir",
@@ -394,6 +389,5 @@ __all__ = [
     "build_table",
     "check_builders",
     "preliminary_note",
-    "spec_keys",
     "workbook_name",
 ]

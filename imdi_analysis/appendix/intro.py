@@ -60,8 +60,6 @@ MEASURES = "intro_measures"
 START_WITHIN_MONTHS = 3
 GROUP_DURING_YEAR = "Deltakere i løpet av året"
 GROUP_STARTED = "Startet i programmet i året"
-GROUP_TARGET = "Kom inn i personkretsen"
-GROUP_STARTED_IN_TIME = "Startet innen tre måneder"
 
 PERSON_COLUMNS = ["person_id", "sex", "county", "target_group_date"]  # columns a table keeps
 SPELL_COLUMNS = ["person_id", "sex", "county", "programme_start"]

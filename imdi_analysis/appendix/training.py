@@ -20,7 +20,6 @@ from imdi_analysis.appendix.registry import (
 from imdi_analysis.appendix.toolbox import (
     TIME_DIM,
     as_categories,
-    code_list_labels,
     code_list_order,
     count_cells,
     found_area_order,
@@ -368,11 +367,6 @@ def build_career_guidance(ctx: BuildContext) -> AppendixTable:
     ]
     data = share_of_total(cells, dims, over="category", measure=MEASURE_SHARE)
     return make_table(ctx, data, dims, dim_labels=LABELS, notes=notes, sources=[MAPPING])
-
-
-def training_right_labels() -> dict[str, str]:
-    """Right codes to training as Norwegian labels."""
-    return code_list_labels("training_right_codes")
 
 
 @builder("5-2")
