@@ -190,10 +190,7 @@ def prepare_extract(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def extract(ctx: BuildContext, year: int) -> pd.DataFrame:
     """The prepared settlement extract of ``year`` (:func:`prepare_extract`), cached for the run."""
-    key = (f"{SOURCE}:prepared", year)
-    if key not in ctx.cache:
-        ctx.cache[key] = prepare_extract(ctx.load(SOURCE, year), year)
-    return ctx.cache[key]
+    return ctx.prepared(SOURCE, prepare_extract, year)
 
 
 def in_categories(frame: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:

@@ -176,3 +176,19 @@ def test_a_frame_larger_than_the_budget_is_still_kept_while_in_use():
     cache = FrameCache(budget=0)
     cache["big"] = pd.DataFrame({"x": [1, 2, 3]})
     assert "big" in cache
+
+
+def test_prepared_caches_the_prepared_frame_and_not_the_extract():
+    calls = []
+
+    def keep_first_column(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+        calls.append(year)
+        return frame.iloc[:, :1]
+
+    frames = {("complaints", 2022): read_fixture("complaints_2022")}
+    ctx = BuildContext(year=2022, period="year", data_dir=FIXTURES, frames=frames)
+    first = ctx.prepared("complaints", keep_first_column)
+    again = ctx.with_spec({"table_key": "13"}).prepared("complaints", keep_first_column, 2022)
+    assert first is again and calls == [2022]
+    assert list(first.columns) == [frames[("complaints", 2022)].columns[0]]
+    assert ("complaints", 2022) not in ctx.cache  # only the compact frame is kept
