@@ -27,9 +27,8 @@ from imdi_analysis import config
 from imdi_analysis.appendix.toolbox import TIME_DIM
 from imdi_analysis.errors import ConfigError, DataNotFoundError
 from imdi_analysis.measures.periods import entry_window, period_bounds
+from imdi_analysis.sources.memory_cache import FrameCache
 from imdi_analysis.tables import AppendixTable
-
-CACHE_BUDGET_BYTES = 1 << 30  # extracts kept in memory per process (1 GiB)
 
 Builder = Callable[["BuildContext"], AppendixTable]
 Preparer = Callable[[pd.DataFrame, int], pd.DataFrame]
@@ -57,80 +56,6 @@ def builder(*keys: str) -> Callable[[Builder], Builder]:
         return function
 
     return register
-
-
-class FrameCache(dict):
-    """Frames shared by the builders of a run, the least recently used dropped beyond a memory budget.
-
-    A plain ``dict`` (builders may also store derived frames under their own keys) that keeps
-    its frames while they take less than ``budget`` bytes together. When a new frame would
-    take it over, the least recently used frames are dropped first, so that neighbouring
-    tables (the letter groups tables by source) share their extracts while memory stays
-    bounded at large scale. A dropped frame is simply read again if a later table needs it.
-    """
-
-    def __init__(self, budget: int = CACHE_BUDGET_BYTES) -> None:
-        super().__init__()
-        self.budget = budget
-        self.clock = 0
-        self.last_used: dict[Any, int] = {}
-        self.sizes: dict[Any, int] = {}
-
-    def __getitem__(self, key: Any) -> Any:
-        self.touch(key)
-        return super().__getitem__(key)
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        self.sizes[key] = size_of(value)
-        self.touch(key)
-        super().__setitem__(key, value)
-        self.shrink(keep=key)
-
-    def __delitem__(self, key: Any) -> None:
-        super().__delitem__(key)
-        self.last_used.pop(key, None)
-        self.sizes.pop(key, None)
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        if key not in self:
-            return default
-        return self[key]
-
-    def pop(self, key: Any, *default: Any) -> Any:
-        self.last_used.pop(key, None)
-        self.sizes.pop(key, None)
-        return super().pop(key, *default)
-
-    def touch(self, key: Any) -> None:
-        self.clock += 1
-        self.last_used[key] = self.clock
-
-    @property
-    def nbytes(self) -> int:
-        """Bytes taken by the cached frames (as pandas counts them)."""
-        return sum(self.sizes.values())
-
-    def shrink(self, keep: Any = None) -> list:
-        """Drop least recently used entries (never ``keep``) until under budget; return their keys."""
-        dropped = []
-        for key in sorted(self.last_used, key=self.last_used.__getitem__):
-            if self.nbytes <= self.budget:
-                break
-            if key != keep:
-                self.pop(key, None)
-                dropped.append(key)
-        return dropped
-
-    def next_table(self) -> list:
-        """Called after each table: bring the cache under budget; return the keys dropped."""
-        return self.shrink()
-
-
-def size_of(value: Any) -> int:
-    """Bytes a cached value takes: a frame's memory usage, else 0 (small objects)."""
-    if isinstance(value, pd.DataFrame):
-        return int(value.memory_usage(index=True, deep=True).sum())
-    return 0
 
 
 @dataclass
@@ -345,7 +270,6 @@ __all__ = [
     "BUILDERS",
     "BuildContext",
     "Builder",
-    "FrameCache",
     "Preparer",
     "builder",
     "make_table",

@@ -1,4 +1,4 @@
-"""Tests of the appendix registry: build context, frame cache, builder registration.
+"""Tests of the appendix registry: build context, builder registration.
 
 Also home of the small helpers the appendix-A tests share (:func:`read_fixture`,
 :func:`context_for`, :func:`cell`): tiny hand-made extracts in ``tests/fixtures/appendix/a``.
@@ -10,14 +10,12 @@ import datetime as dt
 import functools
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from imdi_analysis.appendix.registry import (
     BUILDERS,
     BuildContext,
-    FrameCache,
     builder,
 )
 from imdi_analysis.errors import ConfigError, DataNotFoundError
@@ -155,27 +153,6 @@ def test_a_table_key_cannot_have_two_builders():
                 raise AssertionError
     finally:
         BUILDERS.pop(key, None)
-
-
-def test_frame_cache_drops_the_least_recently_used_frames_beyond_its_budget():
-    frame = pd.DataFrame({"x": np.zeros(1000)})  # 8 000 bytes of data (plus the index)
-    size = int(frame.memory_usage(index=True, deep=True).sum())
-    cache = FrameCache(budget=2 * size)
-    cache["a"], cache["b"] = frame, frame
-    _ = cache["a"]  # a is now more recent than b
-    cache["c"] = frame  # three frames exceed the budget: b, the least recently used, goes
-    assert sorted(cache) == ["a", "c"]
-    assert cache.nbytes == 2 * size
-    cache.budget = size
-    assert cache.next_table() == ["a"]
-    assert cache.get("a") is None
-    assert cache.get("c") is frame
-
-
-def test_a_frame_larger_than_the_budget_is_still_kept_while_in_use():
-    cache = FrameCache(budget=0)
-    cache["big"] = pd.DataFrame({"x": [1, 2, 3]})
-    assert "big" in cache
 
 
 def test_prepared_caches_the_prepared_frame_and_not_the_extract():
