@@ -13,7 +13,7 @@ colour cycle); a title set later reads the global settings, hence :func:`set_tit
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -75,7 +75,7 @@ class NorwegianFormatter(Formatter):
         self.percent = percent
         self.tick_values: list[float] = []
 
-    def set_locs(self, locs) -> None:
+    def set_locs(self, locs: Sequence[float]) -> None:
         """Called by the axis with every tick before the labels are written."""
         super().set_locs(locs)
         self.tick_values = [float(v) for v in locs]

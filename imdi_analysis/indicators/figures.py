@@ -18,9 +18,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
-from imdi_analysis.figures import PALETTE, SEX_COLOURS, new_figure, norwegian_formatter, set_title, year_axis
+from imdi_analysis.figures import (
+    SEX_COLOURS,
+    NorwegianFormatter,
+    new_figure,
+    norwegian_formatter,
+    set_title,
+    year_axis,
+)
 from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators._common import (
     BREAKDOWN_COLUMNS,
@@ -52,7 +59,7 @@ TABLE_HEADERS = {
 }
 DPI = 110
 COLOURS = SEX_COLOURS  # the book's one figure style (imdi_analysis.figures)
-BAR_COLOUR = PALETTE[0]
+BAR_COLOUR = "#2e86c1"  # lighter than PALETTE[0]: the dark interval whiskers stay visible on the bar
 MISSING = ".."
 NOT_APPLICABLE = "."
 
@@ -85,7 +92,7 @@ def format_change(change: float, unit: str) -> str:
     return f"{sign}{format_number(shown, decimals)}{suffix}"
 
 
-def axis_formatter(unit: str) -> FuncFormatter:
+def axis_formatter(unit: str) -> NorwegianFormatter:
     """Tick labels in Norwegian format for the unit (percent without decimals for shares)."""
     if unit in (UNIT_SHARE, UNIT_RATIO):
         return norwegian_formatter(0, percent=True)
