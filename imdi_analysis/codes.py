@@ -140,15 +140,6 @@ def county_name(code: str, on: dt.date | None = None) -> str:
     return str(rows.sort_values("valid_from")["name"].iloc[-1])
 
 
-def municipality_name(code: str) -> str:
-    """Name of municipality ``code`` (latest validity period)."""
-    municipalities = load_municipalities()
-    rows = municipalities[municipalities["code"] == code]
-    if rows.empty:
-        raise DataNotFoundError(f"Municipality code {code!r} is not in municipalities.csv.")
-    return str(rows.sort_values("valid_from")["name"].iloc[-1])
-
-
 def county_of(municipality: str) -> str:
     """County code of a municipality: its first two digits (KLASS numbering rule)."""
     code = str(municipality)
@@ -193,8 +184,3 @@ def codes_valid_on(codes: pd.Series, dates: pd.Series, table: pd.DataFrame) -> p
 def county_valid_on(codes: pd.Series, dates: pd.Series) -> pd.Series:
     """Whether each county code is valid on the date in the same row."""
     return codes_valid_on(codes, dates, load_counties())
-
-
-def municipality_valid_on(codes: pd.Series, dates: pd.Series) -> pd.Series:
-    """Whether each municipality code is in the shipped list and valid on the row's date."""
-    return codes_valid_on(codes, dates, load_municipalities())

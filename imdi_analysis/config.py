@@ -18,7 +18,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from imdi_analysis.errors import ConfigError, DataNotFoundError
 
@@ -56,7 +55,6 @@ RUNS_FILE = BOOK_DIR / "runs.yml"
 SYNTHETIC_SEED = 2022
 SYNTHETIC_YEARS = (2019, 2023)
 
-Period = Literal["H1", "year"]
 PERIODS: tuple[str, ...] = ("H1", "year")
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
 # Periods a run can have: the two reports, and the quarters of the quarterly settlement analysis

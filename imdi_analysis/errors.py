@@ -46,10 +46,6 @@ class TableLayoutError(DataValidationError):
     """
 
 
-class ConsistencyError(ImdiError):
-    """Figures that must reconcile do not (a total against its parts)."""
-
-
 class DisclosureError(ImdiError):
     """A published table would reveal a small count or a suppressed cell."""
 

@@ -32,8 +32,6 @@ MEASURE_LABELS = {
     MEASURE_MEAN_MONTHS: "Gjennomsnitt (måneder)",
     MEASURE_MEDIAN_MONTHS: "Median (måneder)",
 }
-# Measures whose value is computed from `base` persons: hidden when `base` is below the threshold.
-DERIVED_MEASURES = (MEASURE_PERCENT, MEASURE_SHARE, MEASURE_MEAN_MONTHS, MEASURE_MEDIAN_MONTHS)
 
 STATUS_SHOWN = ""
 STATUS_SUPPRESSED = ":"

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from imdi_analysis.config import parse_years, register_dir
 from imdi_analysis.datastep import compute_indicator_release
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
-from imdi_analysis.figures import finish, new_figure, norwegian_axis
+from imdi_analysis.figures import finish, new_figure, norwegian_axis, set_title, year_axis
 from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators.registry import INDICATORS
 from imdi_analysis.tables import TOTAL
@@ -26,6 +26,7 @@ UNIT_TITLES = {
     "count": "Antall",
     "ratio": "Forholdstall",
 }
+AXIS_DECIMALS = {"share": 0, "months": 1, "ratio": 2}  # ratios near 1 need two (as in the table)
 
 
 def headline_series(
@@ -92,9 +93,9 @@ def overview_charts(series: pd.DataFrame, synthetic: bool) -> list[Figure]:
         for indicator_id, rows in group.groupby("indicator_id", sort=False):
             rows = rows.sort_values("year")
             ax.plot(rows["year"], rows["value"], marker="o", label=INDICATORS[indicator_id].title_nb)
-        ax.set_title(UNIT_TITLES.get(unit, unit))
-        ax.set_xticks(sorted(group["year"].unique()))
-        norwegian_axis(ax, "y", decimals=0 if unit == "share" else 1, percent=unit == "share")
+        set_title(ax, UNIT_TITLES.get(unit, unit))
+        year_axis(ax, group["year"])
+        norwegian_axis(ax, "y", decimals=AXIS_DECIMALS.get(unit, 0), percent=unit == "share")
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
         years = f"{group['year'].min()}–{group['year'].max()}"
         alt = (

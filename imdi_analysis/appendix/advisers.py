@@ -9,13 +9,15 @@ import pandas as pd
 
 from imdi_analysis.appendix.registry import (
     BuildContext,
-    as_counts,
     builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    as_counts,
     code_list_labels,
     count_cells,
     label_codes,
     label_sex,
-    make_table,
     sex_order,
 )
 from imdi_analysis.tables import AppendixTable, Stacking

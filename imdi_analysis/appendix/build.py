@@ -44,7 +44,7 @@ from imdi_analysis.disclosure import (
     protect_release,
 )
 from imdi_analysis.errors import ConfigError, DataNotFoundError, ImdiError, PipelineError
-from imdi_analysis.letter.appendix_spec import load_appendix_spec, tables_due
+from imdi_analysis.letter.appendix_spec import tables_due
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.publish import publish_csv, publish_workbook, report_text
 from imdi_analysis.tables import AppendixTable
@@ -447,11 +447,6 @@ def files_problem(manifest: dict[str, Any], threshold: int, registers: Path | No
     return None
 
 
-def spec_keys(year: int) -> list[str]:
-    """Every table key of the letter's appendix for ``year``, in the letter's order."""
-    return load_appendix_spec(year)["table_key"].tolist()
-
-
 __all__ = [
     "AppendixDownloads",
     "appendix_dir",
@@ -463,6 +458,5 @@ __all__ = [
     "check_builders",
     "preliminary_note",
     "read_appendix",
-    "spec_keys",
     "workbook_name",
 ]

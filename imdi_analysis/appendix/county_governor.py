@@ -10,15 +10,17 @@ from __future__ import annotations
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
-    TIME_DIM,
     BuildContext,
-    as_counts,
     builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    TIME_DIM,
+    as_counts,
     code_list_order,
     count_cells,
     label_codes,
     label_sex,
-    make_table,
     sex_order,
 )
 from imdi_analysis.tables import AppendixTable

@@ -17,15 +17,17 @@ from itertools import combinations
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
-    TIME_DIM,
     BuildContext,
-    as_counts,
     builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    TIME_DIM,
+    as_counts,
     code_list_order,
     count_cells,
     label_codes,
     label_sex,
-    make_table,
     sex_order,
     share_of_total,
     sort_cells,

@@ -14,18 +14,20 @@ import contextlib
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
-    TIME_DIM,
     BuildContext,
+    builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    TIME_DIM,
     area_order,
     as_categories,
     as_counts,
-    builder,
     code_list_order,
     count_cells,
     label_codes,
     label_counties,
     label_sex,
-    make_table,
     mark_invalid_areas,
     order_categories,
     rate_cells,
@@ -58,8 +60,6 @@ MEASURES = "intro_measures"
 START_WITHIN_MONTHS = 3
 GROUP_DURING_YEAR = "Deltakere i løpet av året"
 GROUP_STARTED = "Startet i programmet i året"
-GROUP_TARGET = "Kom inn i personkretsen"
-GROUP_STARTED_IN_TIME = "Startet innen tre måneder"
 
 PERSON_COLUMNS = ["person_id", "sex", "county", "target_group_date"]  # columns a table keeps
 SPELL_COLUMNS = ["person_id", "sex", "county", "programme_start"]

@@ -26,16 +26,18 @@ import numpy as np
 import pandas as pd
 
 from imdi_analysis.appendix.registry import (
+    BuildContext,
+    builder,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
     TIME_DIM,
     UNKNOWN,
-    BuildContext,
     area_order,
     as_counts,
-    builder,
     code_list_labels,
     count_cells,
     label_counties,
-    make_table,
     ratio,
     share_of_total,
     stack_measures,
@@ -188,10 +190,7 @@ def prepare_extract(frame: pd.DataFrame, year: int) -> pd.DataFrame:
 
 def extract(ctx: BuildContext, year: int) -> pd.DataFrame:
     """The prepared settlement extract of ``year`` (:func:`prepare_extract`), cached for the run."""
-    key = (f"{SOURCE}:prepared", year)
-    if key not in ctx.cache:
-        ctx.cache[key] = prepare_extract(ctx.load(SOURCE, year), year)
-    return ctx.cache[key]
+    return ctx.prepared(SOURCE, prepare_extract, year)
 
 
 def in_categories(frame: pd.DataFrame, categories: Sequence[str]) -> pd.DataFrame:

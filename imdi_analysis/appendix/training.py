@@ -13,11 +13,13 @@ import pandas as pd
 
 from imdi_analysis.appendix.intro import with_year_before
 from imdi_analysis.appendix.registry import (
-    TIME_DIM,
     BuildContext,
-    as_categories,
     builder,
-    code_list_labels,
+    make_table,
+)
+from imdi_analysis.appendix.toolbox import (
+    TIME_DIM,
+    as_categories,
     code_list_order,
     count_cells,
     found_area_order,
@@ -25,7 +27,6 @@ from imdi_analysis.appendix.registry import (
     label_codes,
     label_municipalities,
     label_sex,
-    make_table,
     rate_cells,
     sex_order,
     share_of_total,
@@ -366,11 +367,6 @@ def build_career_guidance(ctx: BuildContext) -> AppendixTable:
     ]
     data = share_of_total(cells, dims, over="category", measure=MEASURE_SHARE)
     return make_table(ctx, data, dims, dim_labels=LABELS, notes=notes, sources=[MAPPING])
-
-
-def training_right_labels() -> dict[str, str]:
-    """Right codes to training as Norwegian labels."""
-    return code_list_labels("training_right_codes")
 
 
 @builder("5-2")

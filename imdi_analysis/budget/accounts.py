@@ -37,7 +37,6 @@ from imdi_analysis.tabular import REPORT_COLUMNS, format_report, load_validated
 
 MONTHS = range(1, 13)
 KEY = ["chapter", "post"]
-AMOUNT_COLUMNS = ["expenses_nok", "income_nok"]
 WHOLE_KRONE = Decimal(1)
 SPACES = (" ", "\u00a0", "\u202f")
 MINUS_SIGNS = ("\u2212", "\u2013")

@@ -48,7 +48,6 @@ from imdi_analysis.tabular import write_atomic
 
 GENERATOR_VERSION = 2
 DEFAULT_YEARS = (2021, 2022)
-LETTER_YEAR = 2022  # the letter of the years in DEFAULT_YEARS
 YEAR_LEVEL = {2021: 0.96, 2022: 1.0}
 ORE_PER_KRONE = 100
 COLUMNS = ["year", "month", "chapter", "post", "expenses_nok", "income_nok"]

@@ -20,9 +20,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
+from scipy import stats
 
 from imdi_analysis import codes
 from imdi_analysis.config import PERIODS
@@ -207,50 +209,13 @@ def wilson_interval(successes, trials, z: float = Z_95) -> tuple[np.ndarray, np.
     return lower, upper
 
 
-def regularized_incomplete_beta(x: float, a: float, b: float) -> float:
-    """I_x(a, b) by the continued fraction of Numerical Recipes (modified Lentz)."""
-    if x <= 0:
-        return 0.0
-    if x >= 1:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    if x > (a + 1) / (a + b + 2):
-        return 1.0 - regularized_incomplete_beta(1 - x, b, a)
-    tiny, c, d = 1e-300, 1.0, 1.0 - (a + b) * x / (a + 1)
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    result = d
-    for m in range(1, 300):
-        for numerator in (
-            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
-        ):
-            d = 1.0 + numerator * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            result *= d * c
-        if abs(d * c - 1.0) < 1e-15:
-            break
-    return math.exp(log_front) * result / a
+def t_quantile(probability: float, df: npt.ArrayLike) -> np.ndarray:
+    """Quantile of Student's t with ``df`` degrees of freedom (vectorised); NaN where df < 1.
 
-
-def student_t_cdf(t: float, df: float) -> float:
-    """P(T <= t) for Student's t distribution with ``df`` degrees of freedom."""
-    tail = 0.5 * regularized_incomplete_beta(df / (df + t * t), df / 2, 0.5)
-    return 1 - tail if t >= 0 else tail
-
-
-@functools.cache
-def t_quantile(probability: float, df: int) -> float:
-    """Quantile of Student's t (``probability`` > 0.5) by bisection on the exact CDF."""
-    low, high = 0.0, 1e4
-    for _ in range(200):
-        mid = (low + high) / 2
-        if student_t_cdf(mid, df) < probability:
-            low = mid
-        else:
-            high = mid
-    return (low + high) / 2
+    ``scipy.stats.t.ppf``; e.g. ``t_quantile(0.975, 10)`` is 2.2281 (tables of Student's t).
+    """
+    freedom = np.asarray(df, dtype=float)
+    return np.asarray(stats.t.ppf(probability, np.where(freedom >= 1, freedom, np.nan)), dtype=float)
 
 
 def mean_interval(total: pd.Series, count: pd.Series, std: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -258,7 +223,7 @@ def mean_interval(total: pd.Series, count: pd.Series, std: pd.Series) -> tuple[p
 
     The lower bound is clipped at 0: every mean here is of non-negative durations.
     """
-    t = count.map(lambda n: t_quantile(0.5 + CONFIDENCE / 2, int(n) - 1) if n >= 2 else np.nan).astype(float)
+    t = pd.Series(t_quantile(0.5 + CONFIDENCE / 2, count - 1), index=count.index)
     mean = total / count.where(count > 0)
     half = t * std / np.sqrt(count.where(count > 0))
     return (mean - half).clip(lower=0), mean + half

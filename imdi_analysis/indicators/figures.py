@@ -15,13 +15,19 @@ import io
 import math
 from dataclasses import dataclass, field
 
-import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
-from imdi_analysis.figures import SEX_COLOURS, STYLE
+from imdi_analysis.figures import (
+    SEX_COLOURS,
+    NorwegianFormatter,
+    new_figure,
+    norwegian_formatter,
+    set_title,
+    year_axis,
+)
 from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators._common import (
     BREAKDOWN_COLUMNS,
@@ -53,6 +59,7 @@ TABLE_HEADERS = {
 }
 DPI = 110
 COLOURS = SEX_COLOURS  # the book's one figure style (imdi_analysis.figures)
+BAR_COLOUR = "#2e86c1"  # lighter than PALETTE[0]: the dark interval whiskers stay visible on the bar
 MISSING = ".."
 NOT_APPLICABLE = "."
 
@@ -85,13 +92,11 @@ def format_change(change: float, unit: str) -> str:
     return f"{sign}{format_number(shown, decimals)}{suffix}"
 
 
-def axis_formatter(unit: str) -> FuncFormatter:
+def axis_formatter(unit: str) -> NorwegianFormatter:
     """Tick labels in Norwegian format for the unit (percent without decimals for shares)."""
     if unit in (UNIT_SHARE, UNIT_RATIO):
-        return FuncFormatter(lambda v, _pos: f"{format_number(v * 100, 0)}\u00a0%")
-    if unit == UNIT_MONTHS:
-        return FuncFormatter(lambda v, _pos: format_number(v, 1))
-    return FuncFormatter(lambda v, _pos: format_number(v, 0))
+        return norwegian_formatter(0, percent=True)
+    return norwegian_formatter(1 if unit == UNIT_MONTHS else 0)
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -235,15 +240,6 @@ def chart_dimensions(indicator_id: str) -> list[str]:
     return chosen or list(dims[:1])
 
 
-def new_figure(height: float) -> tuple[Figure, object]:
-    """A figure in the book's style (:data:`imdi_analysis.figures.STYLE`), not registered with pyplot
-    so that notebooks show it once, and its axes."""
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(8, height), layout="constrained")
-        axes = figure.subplots()
-    return figure, axes
-
-
 def mark_synthetic(figure: Figure, synthetic: bool) -> None:
     """Stamp "Syntetiske data" on a figure built from synthetic data."""
     if synthetic:
@@ -263,7 +259,7 @@ def time_series_chart(series: pd.DataFrame, indicator_id: str, synthetic: bool =
         if len(rows)
         else rows
     )
-    figure, axes = new_figure(3.6)
+    figure, axes = new_figure(8, 3.6)
     lines = []
     for label, group in rows.assign(_label=rows.apply(series_label, axis=1) if len(rows) else []).groupby(
         "_label", sort=False
@@ -280,12 +276,11 @@ def time_series_chart(series: pd.DataFrame, indicator_id: str, synthetic: bool =
                 label="95 % intervall",
             )
         lines.append(describe_line(label, group, indicator.unit))
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{int(v)}"))
+    year_axis(axes, rows["year"])
     set_value_axis(axes.yaxis, indicator.unit)
     axes.set_xlabel("Statusår" if indicator_id.startswith("sp07b") else "År")
     axes.set_ylabel(UNIT_AXIS_LABELS[indicator.unit])
-    axes.set_title(indicator.title_nb, fontsize=11)
+    set_title(axes, indicator.title_nb, size=11)
     axes.grid(alpha=0.3)
     if not rows.empty:
         axes.legend(fontsize=8, frameon=False)
@@ -324,9 +319,9 @@ def breakdown_chart(
     total = rows[rows.apply(group_label, axis=1) == TOTAL] if len(rows) else rows
     labels = split[dimension].tolist()
     values = split["value"].to_numpy(dtype=float)
-    figure, axes = new_figure(1.2 + 0.32 * max(len(labels), 1))
+    figure, axes = new_figure(8, 1.2 + 0.32 * max(len(labels), 1))
     positions = np.arange(len(labels))
-    axes.barh(positions, np.nan_to_num(values), color="#2e86c1")
+    axes.barh(positions, np.nan_to_num(values), color=BAR_COLOUR)
     if split["ci_lower"].notna().any():
         lower = np.clip(values - split["ci_lower"].to_numpy(dtype=float), 0, None)
         upper = np.clip(split["ci_upper"].to_numpy(dtype=float) - values, 0, None)
@@ -358,7 +353,7 @@ def breakdown_chart(
     count_total = ""
     if indicator.unit == UNIT_COUNT and not total.empty and pd.notna(total.iloc[0]["value"]):
         count_total = f" (i alt {format_value(total.iloc[0]['value'], UNIT_COUNT)})"
-    axes.set_title(f"{indicator.title_nb}, etter {dim_label}, {year}{count_total}", fontsize=11)
+    set_title(axes, f"{indicator.title_nb}, etter {dim_label}, {year}{count_total}", size=11)
     axes.margins(x=0.08)
     axes.grid(axis="x", alpha=0.3)
     mark_synthetic(figure, synthetic)

@@ -40,6 +40,7 @@ from imdi_analysis.indicators._common import (
     order_rows,
 )
 from imdi_analysis.measures.durations import MONTH_RULE_NB
+from imdi_analysis.sources.memory_cache import FrameCache
 from imdi_analysis.sources.registry import load_source
 
 INTERVAL_WILSON = "95 % Wilson-intervall for andeler."
@@ -381,20 +382,24 @@ def indicators_for_goal(goal: int) -> list[Indicator]:
 # --- loading inputs -----------------------------------------------------------------------
 
 
-@functools.cache
-def _cached_source(name: str, year: int, directory: str, stamp: tuple) -> pd.DataFrame:
-    return load_source(name, year, Path(directory))
+SOURCE_FRAMES = FrameCache()  # validated extracts of this process, by file and modification time
 
 
 def load_input(name: str, year: int, data_dir: Path | None = None) -> pd.DataFrame:
     """A validated source frame for ``year`` (cached per file and modification time).
 
-    ``ssb_10809`` is Statistics Norway's table 10809 (all years in one file).
+    ``ssb_10809`` is Statistics Norway's table 10809 (all years in one file). Extracts are kept
+    in :data:`SOURCE_FRAMES`, a :class:`~imdi_analysis.sources.memory_cache.FrameCache` (the
+    least recently used dropped beyond its memory budget), so indicators sharing a source read
+    it once.
     """
     directory, _synthetic = config.register_dir(data_dir)
     if name == ssb.SOURCE_NAME:
         return ssb.load_table(data_dir)
-    return _cached_source(name, year, str(directory), source_stamp(directory, year, name)).copy(deep=False)
+    key = (name, year, str(directory), source_stamp(directory, year, name))
+    if key not in SOURCE_FRAMES:
+        SOURCE_FRAMES[key] = load_source(name, year, directory)
+    return SOURCE_FRAMES[key].copy(deep=False)
 
 
 def source_stamp(directory: Path, year: int, name: str) -> tuple:
@@ -408,7 +413,7 @@ def source_stamp(directory: Path, year: int, name: str) -> tuple:
 
 def clear_cache() -> None:
     """Forget cached source frames (e.g. between benchmark runs)."""
-    _cached_source.cache_clear()
+    SOURCE_FRAMES.clear()
 
 
 def load_inputs(indicator: Indicator, year: int, data_dir: Path | None = None) -> list[pd.DataFrame]:

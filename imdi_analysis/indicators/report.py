@@ -1,6 +1,8 @@
-"""What the ``imdi indicators`` and ``imdi ssb transition`` commands print or write.
+"""What the ``imdi indicators`` and ``imdi ssb transition`` commands print.
 
-Each command calls one function here; the function returns the text to print.
+:func:`summary_table` is the table ``imdi indicators`` prints (after disclosure control, in
+:mod:`imdi_analysis.cli.indicators`); :func:`report_transition` returns the text of
+``imdi ssb transition``.
 """
 
 from __future__ import annotations
@@ -9,31 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from imdi_analysis import config
-from imdi_analysis.csv_output import write_csv
 from imdi_analysis.formatting import format_number, format_percent
 from imdi_analysis.indicators._common import TOTAL
 from imdi_analysis.indicators.figures import MISSING, format_row, group_label, one_way
-from imdi_analysis.indicators.registry import INDICATORS, compute_indicators
+from imdi_analysis.indicators.registry import INDICATORS
 from imdi_analysis.indicators.ssb import SYNTHETIC_SOURCE_LABEL_NB, transition_summary
-
-
-def report_indicators(
-    year: int, period: str = "year", data_dir: Path | None = None, csv_path: Path | None = None
-) -> str:
-    """Compute every indicator; write them as CSV to ``csv_path`` or return a readable table.
-
-    The table shows, per indicator, the total and the split by sex, in Norwegian number format.
-    The CSV holds every row and column of the :class:`IndicatorFrame` (UTF-8, written atomically).
-    """
-    frame = compute_indicators(year, period, data_dir)
-    if csv_path is not None:
-        write_csv(frame, Path(csv_path))
-        return f"Skrev {len(frame)} rader ({frame['indicator_id'].nunique()} indikatorer) til {csv_path}."
-    _directory, synthetic = config.register_dir(data_dir)
-    heading = f"Indikatorer for styringsparameterne, {year}, {config.PERIOD_LABELS[period].lower()}"
-    notice = " – syntetiske data" if synthetic else ""
-    return f"{heading}{notice}\n\n{summary_table(frame).to_string(index=False)}"
 
 
 def summary_table(frame: pd.DataFrame) -> pd.DataFrame:

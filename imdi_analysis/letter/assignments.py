@@ -25,6 +25,7 @@ from matplotlib.ticker import FuncFormatter
 from pandera.typing import Series
 
 from imdi_analysis.errors import ConfigError, DataValidationError
+from imdi_analysis.figures import finish, new_figure, set_title
 from imdi_analysis.formatting import format_date
 from imdi_analysis.letter._files import letter_file, load_letter_table
 from imdi_analysis.letter.appendix_spec import parse_booleans
@@ -251,8 +252,7 @@ def plot_deadlines(year: int, root: Path | str | None = None) -> Figure:
     rows = explode_goals(load_assignments(year, root))
     dated = rows[rows["deadline"].notna()].sort_values(["goal", "deadline", "number"], na_position="last")
     labels = list(dict.fromkeys(dated["goal_label"]))
-    figure = Figure(figsize=(10, 1.5 + 0.9 * max(len(labels), 1)), layout="constrained")
-    axes = figure.subplots()
+    figure, axes = new_figure(10, 1.5 + 0.9 * max(len(labels), 1))
     if not dated.empty:
         min_gap = (dated["deadline"].max() - dated["deadline"].min()) / LANE_GAP_FRACTION
         for level, label in enumerate(labels):
@@ -269,13 +269,17 @@ def plot_deadlines(year: int, root: Path | str | None = None) -> Figure:
     axes.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
     axes.xaxis.set_major_formatter(FuncFormatter(format_month))
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
-    axes.grid(axis="x", alpha=0.3)
+    axes.grid(axis="y", visible=False)
     axes.margins(x=0.06)
-    axes.set_title(f"Frister for oppdrag i tildelingsbrevet {year}, etter mål")
+    set_title(axes, f"Frister for oppdrag i tildelingsbrevet {year}, etter mål")
     axes.set_xlabel("Frist")
-    undated = rows.drop_duplicates(subset=["number", "title"])["deadline"].isna().sum()
-    figure.text(0.01, 0.0, f"{undated} oppdrag uten datofrist vises ikke.", fontsize=8, va="bottom")
-    return figure
+    undated = int(rows.drop_duplicates(subset=["number", "title"])["deadline"].isna().sum())
+    shown = len(dated.drop_duplicates(subset=["number", "title"]))
+    alt = (
+        f"Tidslinje over {shown} oppdrag med datofrist i tildelingsbrevet {year}, ett felt per mål; "
+        f"stiplede linjer er rapportfristene. {undated} oppdrag uten datofrist vises ikke."
+    )
+    return finish(figure, alt, f"Tildelingsbrev {year} til IMDi. {undated} oppdrag uten datofrist vises ikke")
 
 
 def assign_lanes(dates: pd.Series, min_gap: pd.Timedelta) -> np.ndarray:

@@ -23,14 +23,14 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import pandera.pandas as pa
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 from pandera.typing import Series
 
 from imdi_analysis.errors import DataValidationError
+from imdi_analysis.figures import PALETTE, finish, new_figure, norwegian_axis
 from imdi_analysis.formatting import MILLION, format_number, format_percent
 from imdi_analysis.letter._files import letter_file, load_letter_table
 from imdi_analysis.tabular import REPORT_COLUMNS, format_report
@@ -48,7 +48,7 @@ MAX_PRINTED_DECIMALS = 2
 MAX_SHOWN_DECIMALS = 3
 NIL = "-"
 CHART_LABEL_WIDTH = 44
-BAR_COLOUR = "#2b6a8f"
+BAR_COLOUR = PALETTE[0]
 TEXT_BAR_COLOUR = "#a9c6d8"
 RAW_COLUMNS = [
     "chapter",
@@ -574,7 +574,9 @@ def plot_allocation(year: int, root: Path | str | None = None) -> Figure:
         for c, p, n in zip(posts["chapter"], posts["post"], posts["name"], strict=True)
     ]
     values = amounts.fillna(0).astype(float) / MILLION
-    fig, ax = plt.subplots(figsize=(10, 0.55 * len(posts) + 1.8))
+    # registered with pyplot: the letter_budget notebook assigns the figure and relies on the
+    # inline backend to show it at the end of the cell
+    fig, ax = new_figure(10, 0.55 * len(posts) + 1.8, pyplot=True)
     bars = ax.barh(labels, values, color=BAR_COLOUR)
     for bar, text_only, nok in zip(bars, from_text, amounts, strict=True):
         if text_only:
@@ -588,21 +590,35 @@ def plot_allocation(year: int, root: Path | str | None = None) -> Figure:
             fontsize=8,
         )
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_number(x, 0)))
+    norwegian_axis(ax, "x")
     ax.set_xlabel("Mill. kr")
     ax.set_xlim(0, max(values.max(), 1) * 1.25)
-    ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="y", labelsize=8)
-    fig.suptitle(f"Tildeling {year} til IMDi per kapittel og post (mill. kr)", x=0.01, ha="left")
-    fig.text(
-        0.01,
-        0.01,
-        f"Kilde: Tildelingsbrev {year} til IMDi, kapittel 4. Skraverte stolper: tomt felt i tabellen, "
-        "beløpet er IMDis andel oppgitt i teksten.",
-        fontsize=7,
+    ax.grid(axis="y", visible=False)
+    fig.suptitle(
+        f"Tildeling {year} til IMDi per kapittel og post (mill. kr)", x=0.01, ha="left", fontweight="bold"
     )
-    fig.tight_layout(rect=(0, 0.03, 1, 0.97))
-    return fig
+    source = (
+        f"Tildelingsbrev {year} til IMDi, kapittel 4. Skraverte stolper: tomt felt i tabellen, "
+        "beløpet er IMDis andel oppgitt i teksten"
+    )
+    return finish(fig, allocation_alt_text(year, posts, amounts, from_text), source)
+
+
+def allocation_alt_text(year: int, posts: pd.DataFrame, amounts: pd.Series, from_text: pd.Series) -> str:
+    """Alt text of :func:`plot_allocation`: what the bars show and the largest post."""
+    known = amounts.dropna()
+    if known.empty:
+        return f"Liggende stolper: tildeling {year} til IMDi per post; ingen beløp."
+    largest = posts.loc[known.idxmax()]
+    text = (
+        f"Liggende stolper: beløpet IMDi disponerer i {year} for {len(posts)} poster, i mill. kr. "
+        f"Størst er {post_label(largest['chapter'], largest['post'])} med "
+        f"{format_letter_amount(known.max())} mill. kr."
+    )
+    if from_text.any():
+        text += f" {int(from_text.sum())} beløp er hentet fra teksten (skravert)."
+    return text
 
 
 __all__ = [

@@ -37,7 +37,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-MONTH_RULE = "calendar"
 MONTH_RULE_NB = (
     "Måneder er kalendermåneder: en dato pluss tre måneder er samme dato tre måneder senere "
     "(siste dag i måneden når den er kortere, 31. januar + 1 måned = 28. februar). «Innen 3 måneder» "
@@ -131,7 +130,6 @@ def band_index(
 
 
 __all__ = [
-    "MONTH_RULE",
     "MONTH_RULE_NB",
     "add_months",
     "band_index",

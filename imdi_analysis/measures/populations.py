@@ -38,7 +38,6 @@ from imdi_analysis.measures.periods import in_window
 
 CATEGORY_RANK = ("A", "B", "C", "D", "E")  # interpreter qualification categories, A highest
 INTRO_TARGET_GROUP = ("rett_og_plikt", "rett")  # intro right codes of the programme's target group
-TRAINING_DUTY = ("rett_og_plikt", "plikt")  # training right codes with a duty to training (6A, 6B)
 
 
 def _dates(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -193,7 +192,6 @@ def interpreters_by_highest_category(pairs: pd.DataFrame) -> pd.DataFrame:
 __all__ = [
     "CATEGORY_RANK",
     "INTRO_TARGET_GROUP",
-    "TRAINING_DUTY",
     "entered_in",
     "in_programme_during",
     "in_programme_on",

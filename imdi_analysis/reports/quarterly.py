@@ -28,7 +28,11 @@ from pathlib import Path
 import pandas as pd
 
 from imdi_analysis import config
-from imdi_analysis.appendix.registry import as_counts, code_list_labels, count_cells
+from imdi_analysis.appendix.toolbox import (
+    as_counts,
+    code_list_labels,
+    count_cells,
+)
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD, apply_disclosure
 from imdi_analysis.errors import ConfigError
 from imdi_analysis.measures.durations import months_between

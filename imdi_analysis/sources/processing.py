@@ -448,22 +448,11 @@ def manifest_entry(source: Path, target: Path, rows: int) -> dict:
     }
 
 
-def processed_manifest(year: int, output_dir: Path | None = None) -> dict:
-    """The manifest written by :func:`process_year` for ``year``."""
-    path = Path(output_dir or config.PROCESSED_DIR) / str(year) / SOURCES_FOLDER / MANIFEST_NAME
-    if not path.is_file():
-        raise DataNotFoundError(
-            f"No processed sources for {year}: {path} is missing. Run `imdi process --year {year}`."
-        )
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 __all__ = [
     "ValidationResult",
     "check_year",
     "check_years",
     "process_year",
-    "processed_manifest",
     "validate_year",
     "validate_years",
     "write_report",

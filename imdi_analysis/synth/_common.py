@@ -120,11 +120,6 @@ def lognormal_with_mean(rng: np.random.Generator, mean: np.ndarray, sigma: float
     return np.exp(mu + sigma * rng.standard_normal(n))
 
 
-def active_in(start: np.ndarray, end: np.ndarray, year: int) -> np.ndarray:
-    """Whether ``[start, end]`` overlaps ``year`` (``end`` may be far in the future)."""
-    return (start <= year_end(year)) & (end >= year_start(year))
-
-
 # ---------------------------------------------------------------------------------------------
 # Column builders
 

@@ -48,6 +48,19 @@ def test_t_quantile_matches_student_t_tables(df, expected):
     assert t_quantile(0.975, df) == pytest.approx(expected, abs=1e-4)
 
 
+@pytest.mark.parametrize(("t", "df", "two_sided_p"), [(2.0, 10, 0.0734), (1.0, 1, 0.5), (2.0, 2, 0.1835)])
+def test_t_quantile_inverts_hand_checked_two_sided_p_values(t, df, two_sided_p):
+    # df = 10: tables give P(|T| > 2.0) = 0.0734. df = 1 is Cauchy: P(|T| > 1) = 1/2 exactly.
+    # df = 2 has the closed form P(|T| > t) = 1 − t / √(2 + t²): P(|T| > 2) = 1 − 2/√6 = 0.1835.
+    assert t_quantile(1 - two_sided_p / 2, df) == pytest.approx(t, abs=1e-3)
+
+
+def test_t_quantile_is_vectorised_and_missing_without_degrees_of_freedom():
+    got = t_quantile(0.975, [0, 1, 2, -1])
+    assert math.isnan(got[0]) and math.isnan(got[3])
+    assert got[1:3] == pytest.approx([12.7062, 4.3027], abs=1e-4)
+
+
 def test_median_interval_uses_order_statistics_and_contains_the_median():
     values = np.arange(1.0, 101.0)  # n = 100: ranks 40 and 61 (normal approximation)
     assert median_interval(values) == (40.0, 61.0)

@@ -120,3 +120,27 @@ def test_indicators_give_the_same_result_for_text_and_categorical_code_columns()
             indicator.function(*coded, year=2022, period="year"),
             obj=indicator.id,
         )
+
+
+def test_load_input_reads_a_source_once_and_again_when_its_file_changes(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from imdi_analysis.indicators import registry
+    from tests.indicators.conftest import REGISTERS
+
+    shutil.copytree(REGISTERS / "2022", tmp_path / "2022")
+    reads = []
+    real = registry.load_source
+    monkeypatch.setattr(registry, "load_source", lambda *args: reads.append(args) or real(*args))
+    monkeypatch.setattr(registry, "SOURCE_FRAMES", registry.FrameCache())
+    first = registry.load_input("settlement", 2022, tmp_path)
+    again = registry.load_input("settlement", 2022, tmp_path)
+    assert len(reads) == 1 and again.equals(first) and again is not first  # a shallow copy each time
+    extract = next((tmp_path / "2022").glob("settlement.*"))
+    later = extract.stat().st_mtime_ns + 1_000_000_000
+    os.utime(extract, ns=(later, later))
+    registry.load_input("settlement", 2022, tmp_path)
+    assert len(reads) == 2
+    registry.clear_cache()
+    assert registry.SOURCE_FRAMES.nbytes == 0
