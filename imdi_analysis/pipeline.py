@@ -232,6 +232,7 @@ def validate_registers(registers: Path, build_dir: Path, force: bool = False, jo
 
     years = years_in(registers)
     files = hash_files(p for year in years for p in (registers / str(year)).glob("*") if p.is_file())
+    files |= hash_files(p for p in REFERENCE_DIR.rglob("*") if p.is_file())  # code lists judge the codes
     key = hashlib.sha256(json.dumps([files, code_fingerprint()], sort_keys=True).encode()).hexdigest()
     stamp = build_dir / "validated.key"
     if not force and stamp.is_file() and stamp.read_text() == key:
