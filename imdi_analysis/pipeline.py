@@ -229,11 +229,12 @@ def validate_registers(registers: Path, build_dir: Path, force: bool = False, jo
     checking them again.
     """
     from imdi_analysis.sources.processing import check_years
+    from imdi_analysis.sources.validated_cache import rules_fingerprint
 
     years = years_in(registers)
     files = hash_files(p for year in years for p in (registers / str(year)).glob("*") if p.is_file())
-    files |= hash_files(p for p in REFERENCE_DIR.rglob("*") if p.is_file())  # code lists judge the codes
-    key = hashlib.sha256(json.dumps([files, code_fingerprint()], sort_keys=True).encode()).hexdigest()
+    # the rules: code, code lists and library versions, as the validated store keys them
+    key = hashlib.sha256(json.dumps([files, rules_fingerprint()], sort_keys=True).encode()).hexdigest()
     stamp = build_dir / "validated.key"
     if not force and stamp.is_file() and stamp.read_text() == key:
         return
