@@ -551,8 +551,10 @@ def table_fragment(table: PublishedTable) -> str:
     from imdi_analysis.publish import publishable_threshold, render_html
 
     t = table.table
-    rendered = render_html(t, publishable_threshold(t), footer=False)
-    return f'<div class="imdi-scroll">\n{mark_revised(rendered, t, table.revisions)}\n</div>\n'
+    rendered = render_html(
+        t, publishable_threshold(t), footer=False, revised=revised_cells(t, table.revisions)
+    )
+    return f'<div class="imdi-scroll">\n{rendered}\n</div>\n'
 
 
 def table_page(table: PublishedTable, year: int, period: str, heading: str, slug: str) -> str:
@@ -601,34 +603,16 @@ def table_page(table: PublishedTable, year: int, period: str, heading: str, slug
     return "\n".join(lines)
 
 
-def mark_revised(table_html: str, table: Any, changed: list[Revision]) -> str:
-    """Add ``class="imdi-revised"`` to the data cells of ``changed`` in a rendered table."""
-    from imdi_analysis.publish import LAYOUT_DIM, wide_table
+def revised_cells(table: Any, changed: list[Revision]) -> set[tuple[int, int]]:
+    """``(row, column)`` positions in the table's wide layout of the cells in ``changed``."""
+    from imdi_analysis.publish import wide_table
 
     if not changed:
-        return table_html
+        return set()
     wide = wide_table(table)
     dims = list(table.dims)
-    rows = {key: i for i, (key, _cells) in enumerate(wide.rows)}
-    columns = {str(c.key): i for i, c in enumerate(wide.columns)}
-    targets: dict[int, set[int]] = {}
-    for revision in changed:
-        values = dict(zip(dims, revision.categories, strict=True))
-        if wide.layout == LAYOUT_DIM:
-            row = tuple(values[d] for d in wide.row_dims)
-            column = values[dims[-1]]
-        else:
-            row, column = tuple(values[d] for d in wide.row_dims), revision.measure
-        if row in rows and column in columns:
-            targets.setdefault(rows[row], set()).add(columns[column])
-    lines = table_html.split("\n")
-    body = lines.index("<tbody>") + 1
-    for row_index, cols in targets.items():
-        parts = lines[body + row_index].split("<td ")
-        for col in cols:
-            parts[col + 1] = 'class="imdi-revised" ' + parts[col + 1]
-        lines[body + row_index] = "<td ".join(parts)
-    return "\n".join(lines)
+    found = (wide.position(dict(zip(dims, r.categories, strict=True)), r.measure) for r in changed)
+    return {position for position in found if position is not None}
 
 
 def revisions_page(year: int, period: str, tables: list[PublishedTable]) -> str:

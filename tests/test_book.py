@@ -125,10 +125,16 @@ def test_changed_cells_since_the_previous_release_are_marked_and_listed(tmp_path
     book.write_appendix_pages(src, appendix)
     fragment = (src / "2022/year/vedlegg" / book.TABLE_FRAGMENTS / "6A.html").read_text(encoding="utf-8")
     assert fragment.count('class="imdi-revised"') == 2
-    rows = [line for line in fragment.splitlines() if line.startswith("<tr><th")]
-    # dim layout: rows are years, columns the sexes (Menn, Kvinner, I alt)
-    assert 'class="imdi-revised"' in rows[0].split("<td ")[3]  # 2021, I alt
-    assert 'class="imdi-revised"' in rows[1].split("<td ")[1]  # 2022, Menn
+    rows = [line for line in fragment.splitlines() if line.startswith("<tr") and '<th scope="row"' in line]
+    # a time series: rows are the sexes (Menn, Kvinner, I alt), columns the years (2021, 2022)
+    assert [row.split("<td")[0] for row in rows] == [
+        '<tr><th scope="row">Menn</th>',
+        '<tr><th scope="row">Kvinner</th>',
+        '<tr class="imdi-total"><th scope="row">I alt</th>',
+    ]
+    assert 'class="imdi-revised"' in rows[2].split("<td")[1]  # I alt, 2021
+    assert 'class="imdi-revised"' in rows[0].split("<td")[2]  # Menn, 2022
+    assert 'class="imdi-revised"' not in rows[1]
     listing = (src / "2022/year/vedlegg/revisjoner.md").read_text(encoding="utf-8")
     assert "| [6A](6A.md) | 2022 · Menn · Antall | 1\u00a0198 | 1\u00a0204 |" in listing
 

@@ -34,12 +34,7 @@ from imdi_analysis.publish.cells import (
     plain_number,
     publishable_threshold,
 )
-from imdi_analysis.tables import (
-    MEASURE_LABELS,
-    TOTAL,
-    AppendixTable,
-    Stacking,
-)
+from imdi_analysis.tables import MEASURE_LABELS, TOTAL, AppendixTable, Stacking
 from imdi_analysis.tabular import write_atomic
 
 SIDECAR_FORMAT = "imdi-appendix-table"

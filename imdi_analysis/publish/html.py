@@ -8,25 +8,27 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 
 from imdi_analysis.publish.cells import MEASURE_HEADER, display_text, publishable_threshold
 from imdi_analysis.publish.texts import PRELIMINARY_NOTICE, UNSUPPORTED_NOTICE, legend_lines, notices
 from imdi_analysis.publish.wide import WideTable, stacking_positions, wide_table
-from imdi_analysis.tables import (
-    MEASURE_LABELS,
-    TOTAL,
-    AppendixTable,
-)
+from imdi_analysis.tables import MEASURE_LABELS, TOTAL, AppendixTable
+
+REVISED_ATTRIBUTE = ' class="imdi-revised"'
 
 
 def table_html(table: AppendixTable) -> str:
     """An HTML ``<table>`` for the book: caption, wide layout, notes and legend in ``<tfoot>``.
 
     The ``<table>`` element carries ``data-imdi-table`` (key), ``data-imdi-threshold``,
-    ``data-imdi-layout``, ``data-imdi-row-dims`` (number of row header columns),
-    ``data-imdi-total``, in the ``dim`` layout ``data-imdi-measure`` and, for a stacked table,
-    ``data-imdi-stacking`` (positions of its two dimensions); each data cell carries
-    ``data-imdi-measure``. The audit reads the published table back through them.
+    ``data-imdi-layout``, ``data-imdi-row-dims`` (number of row header columns that are
+    dimensions; the ``dim_measures`` layout has one more, the measure), ``data-imdi-total``, where
+    the columns are a dimension's categories ``data-imdi-column-position`` (its position among
+    the table's dimensions), in the ``dim`` layout ``data-imdi-measure`` and, for a stacked
+    table, ``data-imdi-stacking`` (positions of its two dimensions); in the ``measures`` layout
+    each column header carries its measure (``data-imdi-column``), and each row of totals
+    ``class="imdi-total"``. The audit reads the published table back through them.
     """
     return render_html(table, publishable_threshold(table), footer=True)
 
@@ -51,8 +53,15 @@ def markdown_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>#|])", r"\\\1", text)
 
 
-def render_html(table: AppendixTable, threshold: int, footer: bool) -> str:
-    """The ``<table>`` element; one line per row and no blank lines (a valid markdown HTML block)."""
+def render_html(
+    table: AppendixTable, threshold: int, footer: bool, revised: Collection[tuple[int, int]] = ()
+) -> str:
+    """The ``<table>`` element; one line per row and no blank lines (a valid markdown HTML block).
+
+    ``revised`` are the ``(row, column)`` positions in the wide layout of cells changed since the
+    previous release (:meth:`~imdi_analysis.publish.wide.WideTable.position`); they get
+    ``class="imdi-revised"``.
+    """
     wide = wide_table(table)
     attrs = {
         "class": "imdi-table",
@@ -63,6 +72,8 @@ def render_html(table: AppendixTable, threshold: int, footer: bool) -> str:
         "data-imdi-total": TOTAL,
         "data-imdi-supported": "true" if table.supported else "false",
     }
+    if wide.column_position is not None:
+        attrs["data-imdi-column-position"] = str(wide.column_position)
     if wide.measure:
         attrs["data-imdi-measure"] = wide.measure
     if (stacking := stacking_positions(table)) is not None:
@@ -70,7 +81,7 @@ def render_html(table: AppendixTable, threshold: int, footer: bool) -> str:
     lines = [f"<table {html_attrs(attrs)}>", f"<caption>{caption_html(table, wide)}</caption>"]
     width = max(1, len(wide.row_headers) + len(wide.columns))
     if table.supported and wide.rows:
-        lines += html_head(wide) + html_body(wide)
+        lines += html_head(wide) + html_body(wide, set(revised))
     else:
         lines.append(f'<tbody><tr><td colspan="{width}">{esc(UNSUPPORTED_NOTICE)}</td></tr></tbody>')
     if footer:
@@ -92,7 +103,7 @@ def caption_html(table: AppendixTable, wide: WideTable) -> str:
 
 
 def html_head(wide: WideTable) -> list[str]:
-    """``<thead>``: a row naming the column dimension (``dim`` layout), then the column headers."""
+    """``<thead>``: a row naming the column dimension (``dim`` layouts), then the column headers."""
     lines = ["<thead>"]
     if wide.column_header:
         stub = f'<td colspan="{len(wide.row_headers)}"></td>' if wide.row_headers else ""
@@ -107,16 +118,23 @@ def html_head(wide: WideTable) -> list[str]:
     return lines
 
 
-def html_body(wide: WideTable) -> list[str]:
-    """``<tbody>``: row headers as ``<th scope="row">``, cells with their measure."""
+def html_body(wide: WideTable, revised: Collection[tuple[int, int]] = ()) -> list[str]:
+    """``<tbody>``: row headers as ``<th scope="row">``, then the cells; rows of totals and
+    revised cells marked.
+
+    A cell's measure is the table's (``dim``), its row's ``Måltall`` (``dim_measures``) or its
+    column's (``measures``), so the cells carry no attribute of their own: on the largest pages
+    a per-cell ``data-imdi-measure`` was a third of the table's bytes.
+    """
     lines = ["<tbody>"]
-    for key, cells in wide.rows:
-        heads = "".join(f'<th scope="row">{esc(label)}</th>' for label in key)
+    for i, row in enumerate(wide.rows):
+        heads = "".join(f'<th scope="row">{esc(label)}</th>' for label in row.key)
         data = "".join(
-            f'<td data-imdi-measure="{column.measure}">{esc(display_text(cell))}</td>'
-            for column, cell in zip(wide.columns, cells, strict=True)
+            f"<td{REVISED_ATTRIBUTE if (i, j) in revised else ''}>{esc(display_text(cell))}</td>"
+            for j, cell in enumerate(row.cells)
         )
-        lines.append(f"<tr>{heads}{data}</tr>")
+        start = '<tr class="imdi-total">' if row.total else "<tr>"
+        lines.append(f"{start}{heads}{data}</tr>")
     lines.append("</tbody>")
     return lines
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from imdi_analysis.config import check_period, reference_date
 from imdi_analysis.formatting import format_date
-from imdi_analysis.tables import (
-    STATUS_SUPPRESSED,
-    SYMBOL_LEGEND,
-    TOTAL,
-    AppendixTable,
-)
+from imdi_analysis.publish.wide import wide_table
+from imdi_analysis.tables import STATUS_MISSING, STATUS_SUPPRESSED, SYMBOL_LEGEND, TOTAL, AppendixTable
 
 DEFAULT_SOURCE = (
     "Integrerings- og mangfoldsdirektoratet (IMDi). Registeruttrekk, egne beregninger. Tabellene "
@@ -27,8 +23,14 @@ UNSUPPORTED_NOTICE = "Tabellen kan ikke lages med dataene som finnes."
 
 
 def symbols_used(table: AppendixTable) -> list[str]:
-    """The symbols that occur in the table, in legend order."""
+    """The symbols that occur in the table, in legend order.
+
+    A combination of categories the data does not have (a municipality in a year before it had
+    a reception centre) is shown as ``..`` in the wide layout, so ``..`` is used there too.
+    """
     present = set(table.data["status"]) if "status" in table.data.columns else set()
+    if table.supported and any(cell is None for row in wide_table(table).rows for cell in row.cells):
+        present.add(STATUS_MISSING)
     return [s for s in SYMBOL_LEGEND if s in present]
 
 

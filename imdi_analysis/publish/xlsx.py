@@ -63,6 +63,7 @@ EXCEL_FORMATS = {
 }
 SHEET_PREFIX = "Tabell "
 XLSX_PROPERTY_PREFIX = "imdi_table:"
+TOTAL_STYLE = "_total"  # suffix of the bold styles of a row of totals
 COVER_SHEET, CONTENTS_SHEET, NOTES_SHEET, LEGEND_SHEET = "Forside", "Innhold", "Merknader", "Tegnforklaring"
 
 
@@ -175,6 +176,11 @@ def workbook_styles(workbook: xlsxwriter.Workbook) -> dict:
     }
     for measure, number_format in EXCEL_FORMATS.items():
         styles[measure] = workbook.add_format({"num_format": number_format, "align": "right"})
+    for name in ["label", "symbol", *EXCEL_FORMATS]:  # rows of totals ("I alt") in bold
+        properties = {"align": "left" if name == "label" else "right", "bold": True}
+        if name in EXCEL_FORMATS:
+            properties["num_format"] = EXCEL_FORMATS[name]
+        styles[name + TOTAL_STYLE] = workbook.add_format(properties)
     return styles
 
 
@@ -334,13 +340,14 @@ def write_table_sheet(
         return
     headers = unique_headers([*wide.row_headers, *(c.label for c in wide.columns)])
     write_header(sheet, styles, row, headers, numbers_from=len(wide.row_headers))
-    for i, (key, cells) in enumerate(wide.rows, start=row + 1):
-        for j, label in enumerate(key):
-            sheet.write_string(i, j, label, styles["label"])
-        for j, cell in enumerate(cells, start=len(key)):
-            write_cell(sheet, styles, i, j, cell)
+    for i, wide_row in enumerate(wide.rows, start=row + 1):
+        suffix = TOTAL_STYLE if wide_row.total else ""
+        for j, label in enumerate(wide_row.key):
+            sheet.write_string(i, j, label, styles["label" + suffix])
+        for j, cell in enumerate(wide_row.cells, start=len(wide_row.key)):
+            write_cell(sheet, styles, i, j, cell, total=wide_row.total)
     add_excel_table(sheet, row, len(wide.rows), headers, f"Tabell_{table.key}")
-    widths = [[h, *(k[j] for k, _ in wide.rows)] for j, h in enumerate(wide.row_headers)]
+    widths = [[h, *(r.key[j] for r in wide.rows)] for j, h in enumerate(wide.row_headers)]
     set_widths(sheet, *widths)
     for j, column in enumerate(wide.columns, start=len(wide.row_headers)):
         sheet.set_column(j, j, max(10, min(30, len(column.label) + 2)))
@@ -356,6 +363,7 @@ def sheet_property(table: AppendixTable, wide: WideTable, threshold: int) -> str
             "layout": wide.layout,
             "row_dims": len(wide.row_dims),
             "measure": wide.measure,
+            **({"column": wide.column_position} if wide.column_position is not None else {}),
             "total": TOTAL,
             **({"stacking": stacking} if (stacking := stacking_positions(table)) is not None else {}),
         },
@@ -367,16 +375,17 @@ def sheet_property(table: AppendixTable, wide: WideTable, threshold: int) -> str
     return text
 
 
-def write_cell(sheet, styles: dict, row: int, col: int, cell: Cell | None) -> None:
-    """A number as a number with its format; a hidden cell as its symbol."""
+def write_cell(sheet, styles: dict, row: int, col: int, cell: Cell | None, total: bool = False) -> None:
+    """A number as a number with its format; a hidden cell as its symbol; bold in a row of totals."""
+    suffix = TOTAL_STYLE if total else ""
     if cell is None or cell.status in (STATUS_SUPPRESSED, STATUS_MISSING, STATUS_NOT_APPLICABLE):
-        sheet.write_string(row, col, cell.status if cell else STATUS_MISSING, styles["symbol"])
+        sheet.write_string(row, col, cell.status if cell else STATUS_MISSING, styles["symbol" + suffix])
     elif cell.status == STATUS_ZERO:
-        sheet.write_number(row, col, 0, styles[MEASURE_COUNT])
+        sheet.write_number(row, col, 0, styles[MEASURE_COUNT + suffix])
     elif cell.value != cell.value:
-        sheet.write_string(row, col, STATUS_MISSING, styles["symbol"])
+        sheet.write_string(row, col, STATUS_MISSING, styles["symbol" + suffix])
     else:
-        sheet.write_number(row, col, cell.value, styles[cell.measure])
+        sheet.write_number(row, col, cell.value, styles[cell.measure + suffix])
 
 
 def write_header(
