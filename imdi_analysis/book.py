@@ -163,7 +163,16 @@ def write_published_notebook(
     src_root = target.parents[len(run.relpath.parts) - 1]
     write_figures(nb, src_root, run.relpath)
     nb.cells.append(nbformat.v4.new_markdown_cell(provenance_footer(run, manifest)))
-    nbformat.write(nb, target)
+    write_compact_notebook(nb, target)
+
+
+def write_compact_notebook(nb: nbformat.NotebookNode, target: Path) -> None:
+    """Write a notebook as nbformat does, without indentation: the book offers it for download
+    as it is, and the indentation was an eighth of its bytes."""
+    document = json.loads(nbformat.writes(nb))
+    target.write_text(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
 
 
 def synthetic_notice(run: NotebookRun, manifest: dict[str, Any]) -> str | None:
