@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,17 +65,7 @@ APPENDIX_NOTEBOOK = "appendix"
 APPENDIX_PAGES = "vedlegg"  # <year>/<period>/vedlegg/<key>.md, one page per table
 TABLE_FRAGMENTS = "_tabeller"  # the tables' HTML, included by the table pages (not a page)
 SIDECAR_FORMAT = "imdi-appendix-table"
-APPENDIX_GROUPS = {
-    # builder module -> (page name, heading, goal of the letter the tables report on). The letter's
-    # Vedlegg 3 lists the tables without goals; they group by the register they are built from.
-    "training": ("opplaering", "Opplæring i norsk og samfunnskunnskap", 2),
-    "intro": ("introduksjonsprogrammet", "Introduksjonsprogrammet", 2),
-    "county_governor": ("statsforvalteren", "Statsforvalterens klagebehandling og tilsyn", 2),
-    "advisers": ("radgivere", "Minoritets- og integreringsrådgivere", 3),
-    "settlement": ("bosetting", "Bosetting", 4),
-    "interpreters": ("tolking", "Tolker og tolking", 5),
-}
-OTHER_GROUP = ("andre", "Andre tabeller", None)
+NO_GOAL_GROUP = ("uten-mal", "Tabeller uten mål", None)  # tables the letter links to no goal
 
 
 def assemble_source(
@@ -324,9 +315,10 @@ class PublishedTable:
     key: str
     table: Any  # AppendixTable, read back from the CSV and its sidecar
     meta: dict[str, Any]
-    group: tuple[str, str, int | None]
+    group: tuple[str, str, int | None]  # (page name, heading, goal): see assign_goal_groups
     files: dict[str, Path] = field(default_factory=dict)
     revisions: list[Revision] = field(default_factory=list)
+    builder: str = ""  # the module of imdi_analysis.appendix that builds the table
 
 
 @dataclass(frozen=True)
@@ -371,7 +363,7 @@ def published_appendix(
         jsonstat = write_jsonstat_download(table, src / "_extra", target.with_name(f"{key}.jsonstat.json"))
         if jsonstat is not None:
             files["jsonstat"] = jsonstat
-        published = PublishedTable(key, table, meta, APPENDIX_GROUPS.get(module, OTHER_GROUP), files)
+        published = PublishedTable(key, table, meta, NO_GOAL_GROUP, files, builder=module)
         if previous is not None:
             published.revisions = revisions(table, previous / targets[csv_source])
         found.setdefault(report, []).append(published)
@@ -381,7 +373,64 @@ def published_appendix(
         except ImdiError:  # no letter for the year: the tables in key order
             order = {}
         tables.sort(key=lambda t: (order.get(t.key, len(order)), t.key))
+        assign_goal_groups(year, tables)
     return found
+
+
+def assign_goal_groups(year: int, tables: list[PublishedTable]) -> None:
+    """Group a report's tables by the goal of the letter they report on.
+
+    Vedlegg 3 of the letter lists its tables without goals, so the goal is read from what the
+    letter does say: which indicator measures which steering parameter of which goal
+    (``steering_parameters.csv``). A table reports on the goal whose indicators read the same
+    sources (registers) as the table, the goal most of its sources point to, the lowest on a tie;
+    a table none of whose sources an indicator reads takes the goal of the other tables its
+    builder makes. A table still without a goal goes to :data:`NO_GOAL_GROUP`.
+    """
+    by_source = goals_by_source(year)
+    goals: dict[str, int | None] = {
+        t.key: most_common_goal(g for s in t.table.sources for g in by_source.get(s, ())) for t in tables
+    }
+    by_builder: dict[str, list[int]] = {}
+    for t in tables:
+        if goals[t.key] is not None and t.builder:
+            by_builder.setdefault(t.builder, []).append(goals[t.key])
+    titles = goal_titles(year)
+    for t in tables:
+        goal = goals[t.key] if goals[t.key] is not None else most_common_goal(by_builder.get(t.builder, ()))
+        t.group = goal_group(goal, titles)
+
+
+def goals_by_source(year: int) -> dict[str, set[int]]:
+    """Source name -> goals whose steering parameters an indicator reading it measures, by the
+    letter that the year follows; empty when there is no letter."""
+    from imdi_analysis.indicators.registry import INDICATORS
+    from imdi_analysis.letter.goals import letter_year_for, sp_indicators
+
+    try:
+        links = sp_indicators(letter_year_for(year))
+    except ImdiError:
+        return {}
+    out: dict[str, set[int]] = {}
+    for goal, indicator_id in links[["goal", "indicator_id"]].itertuples(index=False):
+        indicator = INDICATORS.get(str(indicator_id))
+        for source in indicator.sources if indicator is not None else ():
+            out.setdefault(source, set()).add(int(goal))
+    return out
+
+
+def most_common_goal(goals: Iterable[int]) -> int | None:
+    """The goal named most often, the lowest on a tie; None for none."""
+    counts = Counter(goals)
+    return min(counts, key=lambda g: (-counts[g], g)) if counts else None
+
+
+def goal_group(goal: int | None, titles: dict[int, str]) -> tuple[str, str, int | None]:
+    """``(page name, heading, goal)`` of a goal's group of tables."""
+    if goal is None:
+        return NO_GOAL_GROUP
+    title = titles.get(goal)
+    return (f"mal-{goal}", f"Mål {goal}: {title}" if title else f"Mål {goal}", goal)
 
 
 def read_sidecar(path: Path) -> dict[str, Any] | None:
@@ -477,11 +526,11 @@ def appendix_href(key: str) -> str:
 def appendix_groups(
     tables: list[PublishedTable],
 ) -> list[tuple[tuple[str, str, int | None], list[PublishedTable]]]:
-    """Tables by group, groups in the order of their first table."""
+    """Tables by group: the goals in order, then the tables without a goal; tables in their order."""
     groups: dict[str, tuple[tuple[str, str, int | None], list[PublishedTable]]] = {}
     for table in tables:
         groups.setdefault(table.group[0], (table.group, []))[1].append(table)
-    return list(groups.values())
+    return sorted(groups.values(), key=lambda g: (g[0][2] is None, g[0][2] or 0))
 
 
 def appendix_contents_markdown(tables: list[PublishedTable]) -> str:
@@ -494,9 +543,8 @@ def appendix_contents_markdown(tables: list[PublishedTable]) -> str:
         "Hver tabell har sin egen side med tabellen, merknadene og nedlastinger.",
         "",
     ]
-    for (slug, heading, goal), members in appendix_groups(tables):
-        goal_text = f" (mål {goal})" if goal else ""
-        lines += [f"### [{markdown_text(heading)}]({APPENDIX_PAGES}/{slug}.md){goal_text}", ""]
+    for (slug, heading, _goal), members in appendix_groups(tables):
+        lines += [f"### [{markdown_text(heading)}]({APPENDIX_PAGES}/{slug}.md)", ""]
         lines += [
             f"- [Tabell {t.key}]({appendix_href(t.key)}): {markdown_text(t.table.title)}" for t in members
         ]
@@ -538,7 +586,20 @@ def group_page(heading: str, goal: int | None, goals: dict[int, str], members: l
     lines = [f"# {markdown_text(heading)}", ""]
     if goal:
         title = goals.get(goal)
-        lines += [f"Tabellene hører til mål {goal}" + (f": *{markdown_text(title)}*." if title else "."), ""]
+        lines += [
+            f"Tabellene hører til mål {goal}"
+            + (f": *{markdown_text(title)}*. " if title else ". ")
+            + "Statistikkvedlegget knytter ikke tabellene til mål; de står her fordi de bygger på de "
+            "samme registrene som indikatorene for styringsparameterne under målet, eller lages sammen med "
+            "tabeller som gjør det.",
+            "",
+        ]
+    else:
+        lines += [
+            "Tildelingsbrevet knytter ikke disse tabellene til noe mål: ingen av indikatorene for "
+            "styringsparameterne bygger på de samme registrene.",
+            "",
+        ]
     lines += [f"- [Tabell {t.key}]({t.key}.md): {markdown_text(t.table.title)}" for t in members]
     return "\n".join(lines) + "\n"
 

@@ -11,6 +11,7 @@ import io
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import pytest
@@ -47,7 +48,7 @@ SIDECAR_6A = {
     "synthetic": True,
     "supported": True,
     "notes": ["Definisjon: personer med kartlegging registrert i NIR i året."],
-    "sources": ["competence_mapping"],
+    "sources": ["norwegian_training"],
 }
 
 
@@ -88,7 +89,7 @@ def test_each_appendix_table_gets_a_page_with_its_title_notes_and_downloads(tmp_
     assert 'data-imdi-table="6A"' in fragment and fragment.startswith('<div class="imdi-scroll">')
     assert "1\u00a0204" in fragment or "1 204" in fragment  # Norwegian number format
     assert "<i>" not in fragment  # the title is escaped in the caption
-    group = (folder / "opplaering.md").read_text(encoding="utf-8")
+    group = (folder / "mal-2.md").read_text(encoding="utf-8")
     assert "[Tabell 6A](6A.md)" in group and "mål 2" in group
 
 
@@ -101,8 +102,56 @@ def test_the_table_of_contents_nests_groups_and_table_pages_under_the_appendix(t
     entry = period["sections"][0]
     assert entry["file"] == "2022/year/appendix"
     group = entry["sections"][0]
-    assert group == {"file": "2022/year/vedlegg/opplaering", "sections": [{"file": "2022/year/vedlegg/6A"}]}
+    assert group == {"file": "2022/year/vedlegg/mal-2", "sections": [{"file": "2022/year/vedlegg/6A"}]}
     assert entry["sections"][-1] == {"file": "2022/year/vedlegg/revisjoner"}
+
+
+def published_table(key: str, sources: list[str], builder: str) -> book.PublishedTable:
+    table = SimpleNamespace(key=key, title=f"Tabell {key}", sources=sources)
+    return book.PublishedTable(key, table, {}, book.NO_GOAL_GROUP, builder=builder)
+
+
+def test_tables_are_grouped_by_the_goal_whose_indicators_read_their_sources():
+    """By the 2022 letter: SP 4 (goal 2) is measured by an indicator on norwegian_training, SP 11
+    (goal 4) by indicators on settlement, SP 15 (goal 5) on interpreters; no indicator reads the
+    county governors' complaints or the asylum seekers' training."""
+    tables = [
+        published_table("1A", ["asylum_training"], "training"),  # no indicator: its builder's goal
+        published_table("4", ["settlement", "competence_mapping", "norwegian_training"], "training"),
+        published_table("6A", ["norwegian_training"], "training"),
+        published_table("13", ["complaints"], "county_governor"),
+        published_table("16", ["settlement"], "settlement"),
+        published_table("31", ["bilingual_tests"], "interpreters"),
+        published_table("28A", ["interpreters"], "interpreters"),
+    ]
+    book.assign_goal_groups(2022, tables)
+    groups = {t.key: t.group for t in tables}
+    assert groups["6A"] == (
+        "mal-2",
+        "Mål 2: Kvalifiseringen for nyankomne er målrettet og har høy kvalitet",
+        2,
+    )
+    assert groups["1A"] == groups["6A"]
+    assert groups["4"][2] == 2  # goals 2 and 4 once each: the lower
+    assert groups["16"] == ("mal-4", "Mål 4: Bosettingen er rask og treffsikker", 4)
+    assert groups["31"][2] == groups["28A"][2] == 5
+    assert groups["13"] == book.NO_GOAL_GROUP
+    order = [(group[0], [t.key for t in members]) for group, members in book.appendix_groups(tables)]
+    assert order == [
+        ("mal-2", ["1A", "4", "6A"]),
+        ("mal-4", ["16"]),
+        ("mal-5", ["31", "28A"]),
+        ("uten-mal", ["13"]),
+    ]
+    page = book.group_page(*book.NO_GOAL_GROUP[1:], {}, [tables[3]])
+    assert page.startswith("# Tabeller uten mål\n") and "knytter ikke disse tabellene til noe mål" in page
+
+
+def test_without_a_letter_every_table_is_in_the_group_without_goal(monkeypatch):
+    monkeypatch.setattr(book, "goals_by_source", lambda year: {})
+    tables = [published_table("6A", ["norwegian_training"], "training")]
+    book.assign_goal_groups(2099, tables)
+    assert tables[0].group == book.NO_GOAL_GROUP
 
 
 def test_changed_cells_since_the_previous_release_are_marked_and_listed(tmp_path):
