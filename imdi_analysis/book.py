@@ -56,7 +56,14 @@ IMAGE_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "svg+xml": ".svg"}
 PRUNED_BUILD_FILES = ("_static/**/*.map", "_static/vendor/**/*.ttf")  # source maps; fonts also in woff2
 PRUNED_BUILD_DIRS = ("_static/locales",)  # the theme's compiled catalogs, copied as static files
 ICON_SCRIPT = Path("_static/scripts/fontawesome.js")
+ICON_STYLESHEET = Path("_static/styles/pydata-sphinx-theme.css")  # bundles Font Awesome's CSS
 ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"[^"]*"\}')
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+WEBFONTS = {  # a Font Awesome web font -> the classes that draw with it (pydata theme: a.github:before)
+    "_static/vendor/fontawesome/webfonts/fa-brands-400.woff2": {"fab", "fa-brands", "github", "gitlab"},
+    "_static/vendor/fontawesome/webfonts/fa-regular-400.woff2": {"far", "fa-regular"},
+}
 ICON_ENTRY = re.compile(
     r'"?([a-z0-9-]+)"?:\[\d+,\d+,\[([^\]]*)\],"[0-9a-f]+",(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\])\]'
 )
@@ -920,17 +927,30 @@ def build_html(src: Path, staging: Path) -> Path:
 
 
 def prune_build(html: Path) -> None:
-    """Remove files of the theme that readers never load (source maps, font fallbacks, catalogs)."""
+    """Remove what readers never load: source maps, font fallbacks, catalogs, and the icons and
+    icon fonts that no page uses."""
     for pattern in PRUNED_BUILD_FILES:
         for path in html.glob(pattern):
             if path.suffix != ".ttf" or path.with_suffix(".woff2").is_file():
                 path.unlink()
     for folder in PRUNED_BUILD_DIRS:
         shutil.rmtree(html / folder, ignore_errors=True)
-    subset_icons(html)
+    used = used_icons(html)
+    subset_icons(html, used)
+    subset_icon_rules(html, used)
+    drop_unused_webfonts(html)
 
 
-def subset_icons(html: Path) -> None:
+def used_icons(html: Path) -> set[str]:
+    """Icon names (``fa-<name>``) in the pages and the theme's scripts, except the icon script."""
+    used: set[str] = set()
+    for path in [*html.rglob("*.html"), *(html / "_static").rglob("*.js")]:
+        if path != html / ICON_SCRIPT:
+            used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return used
+
+
+def subset_icons(html: Path, used: set[str]) -> None:
     """Keep in the theme's Font Awesome script only the icons the book uses.
 
     The script defines some 2 000 icons (1,4 MB) as ``name:[width,height,[aliases],"code","path"]``;
@@ -940,10 +960,6 @@ def subset_icons(html: Path) -> None:
     script = html / ICON_SCRIPT
     if not script.is_file():
         return
-    used: set[str] = set()
-    for path in [*html.rglob("*.html"), *(html / "_static").rglob("*.js")]:
-        if path != script:
-            used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
     text = script.read_text(encoding="utf-8")
     parts: list[str] = []
     end = 0
@@ -955,6 +971,32 @@ def subset_icons(html: Path) -> None:
         end = match.end() + (1 if text[match.end() : match.end() + 1] == "," else 0)
     parts.append(text[end:])
     script.write_text("".join(parts), encoding="utf-8")
+
+
+def subset_icon_rules(html: Path, used: set[str]) -> None:
+    """Keep in the theme's stylesheet only the icon rules (``.fa-<name>:before{content:...}``,
+    about 1 900, 86 kB) of icons the book uses; a rule naming several aliases stays when one is."""
+    sheet = html / ICON_STYLESHEET
+    if not sheet.is_file():
+        return
+
+    def keep(match: re.Match) -> str:
+        names = set(re.findall(r"\.fa-([a-z0-9-]+):before", match.group(1)))
+        return match.group(0) if names & used else ""
+
+    sheet.write_text(ICON_RULE.sub(keep, sheet.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def drop_unused_webfonts(html: Path) -> None:
+    """Remove an icon font (:data:`WEBFONTS`) when no page has an element with one of its classes:
+    a browser loads a web font only for text drawn with it."""
+    classes: set[str] = set()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="ignore")
+        classes.update(c for value in CLASS_ATTRIBUTE.findall(text) for c in value.split())
+    for font, users in WEBFONTS.items():
+        if not users & classes:
+            (html / font).unlink(missing_ok=True)
 
 
 def swap_into_place(new_html: Path, target: Path) -> None:

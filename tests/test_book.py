@@ -326,12 +326,51 @@ def test_only_the_icons_the_pages_use_stay_in_the_icon_script(tmp_path):
         '"sun":[512,512,[9728],"f185",["M1","M2"]]};define("fas",p);'
     )
     (html / "_static/scripts/fontawesome.js").write_text(script)
-    book.subset_icons(html)
+    book.subset_icons(html, book.used_icons(html))
     assert (html / "_static/scripts/fontawesome.js").read_text() == (
         'var p={bars:[448,512,["navicon"],"f0c9","M0 96C0 78"],'
         '"magnifying-glass":[512,512,[128269,"search"],"f002","M416 208"],'
         '};define("fas",p);'
     )
+
+
+def test_only_the_icon_rules_the_pages_use_stay_in_the_theme_stylesheet(tmp_path):
+    html = tmp_path / "html"
+    (html / "_static/styles").mkdir(parents=True)
+    (html / "index.html").write_text('<i class="fa-solid fa-bars"></i><i class="fa-solid fa-search"></i>')
+    sheet = html / "_static/styles/pydata-sphinx-theme.css"
+    sheet.write_text(
+        '.fa-solid{font-weight:900}.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}'
+        '.fa-monero:before{content:"\\f3d0"}.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+        '.fa-yelp:before{content:"\\f1e9"}a.github:before{font:var(--fa-font-brands)}'
+    )
+    book.subset_icon_rules(html, book.used_icons(html))
+    assert sheet.read_text() == (
+        '.fa-solid{font-weight:900}.fa-bars:before,.fa-navicon:before{content:"\\f0c9"}'
+        '.fa-magnifying-glass:before,.fa-search:before{content:"\\f002"}'
+        "a.github:before{font:var(--fa-font-brands)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("page", "left"),
+    [
+        ('<i class="fa-solid fa-bars"></i>', ["fa-solid-900.woff2"]),
+        ('<i class="fa-brands fa-github"></i>', ["fa-brands-400.woff2", "fa-solid-900.woff2"]),
+        ('<a class="reference github" href="x">x</a>', ["fa-brands-400.woff2", "fa-solid-900.woff2"]),
+        ('<i class="far fa-sun"></i>', ["fa-regular-400.woff2", "fa-solid-900.woff2"]),
+    ],
+)
+def test_an_icon_font_no_page_draws_with_is_dropped(tmp_path, page, left):
+    html = tmp_path / "html"
+    fonts = html / "_static/vendor/fontawesome/webfonts"
+    fonts.mkdir(parents=True)
+    for name in ("fa-brands-400.woff2", "fa-regular-400.woff2", "fa-solid-900.woff2"):
+        (fonts / name).write_text("x")
+    (html / "2022").mkdir()
+    (html / "2022" / "side.html").write_text(f"<html><body>{page}</body></html>")
+    book.drop_unused_webfonts(html)
+    assert sorted(p.name for p in fonts.iterdir()) == left
 
 
 def test_page_titles_from_the_letter_are_escaped_in_the_link_lists(tmp_path):
