@@ -67,6 +67,8 @@ WEBFONTS = {  # a Font Awesome web font -> the classes that draw with it (pydata
 ICON_ENTRY = re.compile(
     r'"?([a-z0-9-]+)"?:\[\d+,\d+,\[([^\]]*)\],"[0-9a-f]+",(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\])\]'
 )
+BOOK_MAX_BYTES = 10_000_000  # issue 16: the default book (one report) within 10 MB ...
+PAGE_MAX_BYTES = 1_500_000  # ... and no page over 1,5 MB
 PNG_COLOURS = 256  # charts have few colours: a palette PNG is a third of the size and looks the same
 APPENDIX_NOTEBOOK = "appendix"
 APPENDIX_PAGES = "vedlegg"  # <year>/<period>/vedlegg/<key>.md, one page per table
@@ -923,7 +925,53 @@ def build_html(src: Path, staging: Path) -> Path:
             f"Log: {staging / BUILD_LOG}\n{tail}"
         )
     prune_build(html)
+    with (staging / BUILD_LOG).open("a", encoding="utf-8") as log:
+        log.write("\n".join(["", book_size_summary(html), *book_size_problems(html)]) + "\n")
     return html
+
+
+def book_sizes(html: Path, leave_out: Iterable[str] = ()) -> dict[str, int]:
+    """Bytes of every file of a built book by path under ``html``, without the folders ``leave_out``."""
+    left_out = [html / folder for folder in leave_out]
+    return {
+        path.relative_to(html).as_posix(): path.stat().st_size
+        for path in sorted(html.rglob("*"))
+        if path.is_file() and not any(path.is_relative_to(folder) for folder in left_out)
+    }
+
+
+def book_size_problems(html: Path, leave_out: Iterable[str] = ()) -> list[str]:
+    """What breaks the size budget: the book over :data:`BOOK_MAX_BYTES`, a page over
+    :data:`PAGE_MAX_BYTES`; empty when the book keeps to it."""
+    sizes = book_sizes(html, leave_out)
+    total = sum(sizes.values())
+    problems = [
+        f"Page {name} has {spaced(size)} bytes, more than the {spaced(PAGE_MAX_BYTES)} a page may have."
+        for name, size in sizes.items()
+        if name.endswith(".html") and size > PAGE_MAX_BYTES
+    ]
+    if total > BOOK_MAX_BYTES:
+        biggest = ", ".join(f"{n} ({spaced(s)})" for n, s in sorted(sizes.items(), key=lambda i: -i[1])[:5])
+        problems.append(
+            f"The book has {spaced(total)} bytes, more than {spaced(BOOK_MAX_BYTES)}; largest files: {biggest}."
+        )
+    return problems
+
+
+def book_size_summary(html: Path) -> str:
+    """``Book: 8 414 660 bytes in 340 files; largest page 2022/year/vedlegg/2A.html (429 044 bytes).``"""
+    sizes = book_sizes(html)
+    pages = {n: s for n, s in sizes.items() if n.endswith(".html")}
+    largest = max(pages, key=pages.__getitem__, default=None)
+    text = f"Book: {spaced(sum(sizes.values()))} bytes in {spaced(len(sizes))} files"
+    if largest is not None:
+        text += f"; largest page {largest} ({spaced(pages[largest])} bytes)"
+    return text + "."
+
+
+def spaced(number: int) -> str:
+    """``8 414 660``: thousands separated by spaces."""
+    return f"{number:,}".replace(",", " ")
 
 
 def prune_build(html: Path) -> None:

@@ -373,6 +373,44 @@ def test_an_icon_font_no_page_draws_with_is_dropped(tmp_path, page, left):
     assert sorted(p.name for p in fonts.iterdir()) == left
 
 
+def write_sized(path: Path, size: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+
+
+def test_the_size_budget_allows_a_page_of_1_5_mb_and_a_book_of_10_mb_and_no_more(tmp_path):
+    html = tmp_path / "html"
+    write_sized(html / "2022/year/vedlegg/2A.html", book.PAGE_MAX_BYTES)  # exactly the limit
+    write_sized(html / "downloads/2022/year/2A.csv", book.BOOK_MAX_BYTES - book.PAGE_MAX_BYTES)
+    assert book.book_size_problems(html) == []
+    write_sized(html / "2022/H1/vedlegg/2A.html", book.PAGE_MAX_BYTES + 1)
+    problems = book.book_size_problems(html)
+    assert (
+        problems[0]
+        == "Page 2022/H1/vedlegg/2A.html has 1 500 001 bytes, more than the 1 500 000 a page may have."
+    )
+    assert problems[1].startswith("The book has 11 500 001 bytes, more than 10 000 000; largest files: ")
+    assert book.book_size_problems(html, leave_out=["2022/H1"]) == []
+    assert book.book_size_summary(html) == (
+        "Book: 11 500 001 bytes in 3 files; largest page 2022/H1/vedlegg/2A.html (1 500 001 bytes)."
+    )
+
+
+def test_the_default_book_keeps_to_the_size_budget():
+    """The book ``make book`` builds (2022, annual report, the default synthetic data), measured
+    where it was built: within 10 MB, no page over 1,5 MB. Skipped until it is built."""
+    from imdi_analysis.config import BOOK_BUILD_DIR, SYNTHETIC_DIR
+
+    try:
+        parameters = json.loads((BOOK_BUILD_DIR / "manifest.json").read_text(encoding="utf-8"))["parameters"]
+    except (OSError, ValueError, KeyError):
+        pytest.skip("no default book: build it with `make book`")
+    default = {"years": [2022], "periods": ["year"], "data": str(SYNTHETIC_DIR / "registers")}
+    if {k: parameters.get(k) for k in default} != default or not (BOOK_BUILD_DIR / "html").is_dir():
+        pytest.skip(f"the book in {BOOK_BUILD_DIR} is not the default book ({parameters})")
+    assert book.book_size_problems(BOOK_BUILD_DIR / "html") == []
+
+
 def test_page_titles_from_the_letter_are_escaped_in_the_link_lists(tmp_path):
     """A goal title holding HTML or a markdown link reaches the front page and the period page as text."""
     hostile = 'Mål 1: <img src=x onerror="alert(1)"> [klikk](javascript:alert(1))'
