@@ -206,3 +206,17 @@ def test_a_hidden_cell_shown_on_the_time_series_page_gives_away_the_cell_hidden_
     result = audit_directory(tmp_path)
     assert "derivable" in {f.kind for f in result.findings}, result.report()
     assert any("Menn" in f.message and "2021" in f.message for f in result.findings), result.report()
+
+
+def test_a_cell_that_cannot_occur_keeps_its_symbol_in_every_format(tmp_path):
+    table = series(("count",))
+    at = (table.data["year"] == 2020) & (table.data["sex"] == "Kvinner")
+    table.data.loc[at, ["value", "status"]] = [np.nan, "."]
+    assert texts(wide_table(table))[2] == ["Kvinner", ".", ":", "15"]
+    published_release(tmp_path, table)
+    result = audit_directory(tmp_path)
+    assert result.ok, result.report()
+    for read in result.published:
+        statuses = {(*c.categories, c.measure): c.status for c in read.cells}
+        assert statuses[("2020", "Kvinner", "count")] == ".", read.path
+        assert statuses[("2021", "Menn", "count")] == ":", read.path
