@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,26 +56,25 @@ IMAGE_SUFFIXES = {"png": ".png", "jpeg": ".jpg", "svg+xml": ".svg"}
 PRUNED_BUILD_FILES = ("_static/**/*.map", "_static/vendor/**/*.ttf")  # source maps; fonts also in woff2
 PRUNED_BUILD_DIRS = ("_static/locales",)  # the theme's compiled catalogs, copied as static files
 ICON_SCRIPT = Path("_static/scripts/fontawesome.js")
+ICON_STYLESHEET = Path("_static/styles/pydata-sphinx-theme.css")  # bundles Font Awesome's CSS
 ICON_CLASS = re.compile(r"\bfa-([a-z0-9-]+)")
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+:before,?)+)\{content:"[^"]*"\}')
+CLASS_ATTRIBUTE = re.compile(r'\bclass="([^"]*)"')
+WEBFONTS = {  # a Font Awesome web font -> the classes that draw with it (pydata theme: a.github:before)
+    "_static/vendor/fontawesome/webfonts/fa-brands-400.woff2": {"fab", "fa-brands", "github", "gitlab"},
+    "_static/vendor/fontawesome/webfonts/fa-regular-400.woff2": {"far", "fa-regular"},
+}
 ICON_ENTRY = re.compile(
     r'"?([a-z0-9-]+)"?:\[\d+,\d+,\[([^\]]*)\],"[0-9a-f]+",(?:"(?:[^"\\]|\\.)*"|\[[^\]]*\])\]'
 )
+BOOK_MAX_BYTES = 10_000_000  # issue 16: the default book (one report) within 10 MB ...
+PAGE_MAX_BYTES = 1_500_000  # ... and no page over 1,5 MB
 PNG_COLOURS = 256  # charts have few colours: a palette PNG is a third of the size and looks the same
 APPENDIX_NOTEBOOK = "appendix"
 APPENDIX_PAGES = "vedlegg"  # <year>/<period>/vedlegg/<key>.md, one page per table
 TABLE_FRAGMENTS = "_tabeller"  # the tables' HTML, included by the table pages (not a page)
 SIDECAR_FORMAT = "imdi-appendix-table"
-APPENDIX_GROUPS = {
-    # builder module -> (page name, heading, goal of the letter the tables report on). The letter's
-    # Vedlegg 3 lists the tables without goals; they group by the register they are built from.
-    "training": ("opplaering", "Opplæring i norsk og samfunnskunnskap", 2),
-    "intro": ("introduksjonsprogrammet", "Introduksjonsprogrammet", 2),
-    "county_governor": ("statsforvalteren", "Statsforvalterens klagebehandling og tilsyn", 2),
-    "advisers": ("radgivere", "Minoritets- og integreringsrådgivere", 3),
-    "settlement": ("bosetting", "Bosetting", 4),
-    "interpreters": ("tolking", "Tolker og tolking", 5),
-}
-OTHER_GROUP = ("andre", "Andre tabeller", None)
+NO_GOAL_GROUP = ("uten-mal", "Tabeller uten mål", None)  # tables the letter links to no goal
 
 
 def assemble_source(
@@ -163,7 +163,16 @@ def write_published_notebook(
     src_root = target.parents[len(run.relpath.parts) - 1]
     write_figures(nb, src_root, run.relpath)
     nb.cells.append(nbformat.v4.new_markdown_cell(provenance_footer(run, manifest)))
-    nbformat.write(nb, target)
+    write_compact_notebook(nb, target)
+
+
+def write_compact_notebook(nb: nbformat.NotebookNode, target: Path) -> None:
+    """Write a notebook as nbformat does, without indentation: the book offers it for download
+    as it is, and the indentation was an eighth of its bytes."""
+    document = json.loads(nbformat.writes(nb))
+    target.write_text(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
 
 
 def synthetic_notice(run: NotebookRun, manifest: dict[str, Any]) -> str | None:
@@ -315,9 +324,10 @@ class PublishedTable:
     key: str
     table: Any  # AppendixTable, read back from the CSV and its sidecar
     meta: dict[str, Any]
-    group: tuple[str, str, int | None]
+    group: tuple[str, str, int | None]  # (page name, heading, goal): see assign_goal_groups
     files: dict[str, Path] = field(default_factory=dict)
     revisions: list[Revision] = field(default_factory=list)
+    builder: str = ""  # the module of imdi_analysis.appendix that builds the table
 
 
 @dataclass(frozen=True)
@@ -362,7 +372,7 @@ def published_appendix(
         jsonstat = write_jsonstat_download(table, src / "_extra", target.with_name(f"{key}.jsonstat.json"))
         if jsonstat is not None:
             files["jsonstat"] = jsonstat
-        published = PublishedTable(key, table, meta, APPENDIX_GROUPS.get(module, OTHER_GROUP), files)
+        published = PublishedTable(key, table, meta, NO_GOAL_GROUP, files, builder=module)
         if previous is not None:
             published.revisions = revisions(table, previous / targets[csv_source])
         found.setdefault(report, []).append(published)
@@ -372,7 +382,64 @@ def published_appendix(
         except ImdiError:  # no letter for the year: the tables in key order
             order = {}
         tables.sort(key=lambda t: (order.get(t.key, len(order)), t.key))
+        assign_goal_groups(year, tables)
     return found
+
+
+def assign_goal_groups(year: int, tables: list[PublishedTable]) -> None:
+    """Group a report's tables by the goal of the letter they report on.
+
+    Vedlegg 3 of the letter lists its tables without goals, so the goal is read from what the
+    letter does say: which indicator measures which steering parameter of which goal
+    (``steering_parameters.csv``). A table reports on the goal whose indicators read the same
+    sources (registers) as the table, the goal most of its sources point to, the lowest on a tie;
+    a table none of whose sources an indicator reads takes the goal of the other tables its
+    builder makes. A table still without a goal goes to :data:`NO_GOAL_GROUP`.
+    """
+    by_source = goals_by_source(year)
+    goals: dict[str, int | None] = {
+        t.key: most_common_goal(g for s in t.table.sources for g in by_source.get(s, ())) for t in tables
+    }
+    by_builder: dict[str, list[int]] = {}
+    for t in tables:
+        if goals[t.key] is not None and t.builder:
+            by_builder.setdefault(t.builder, []).append(goals[t.key])
+    titles = goal_titles(year)
+    for t in tables:
+        goal = goals[t.key] if goals[t.key] is not None else most_common_goal(by_builder.get(t.builder, ()))
+        t.group = goal_group(goal, titles)
+
+
+def goals_by_source(year: int) -> dict[str, set[int]]:
+    """Source name -> goals whose steering parameters an indicator reading it measures, by the
+    letter that the year follows; empty when there is no letter."""
+    from imdi_analysis.indicators.registry import INDICATORS
+    from imdi_analysis.letter.goals import letter_year_for, sp_indicators
+
+    try:
+        links = sp_indicators(letter_year_for(year))
+    except ImdiError:
+        return {}
+    out: dict[str, set[int]] = {}
+    for goal, indicator_id in links[["goal", "indicator_id"]].itertuples(index=False):
+        indicator = INDICATORS.get(str(indicator_id))
+        for source in indicator.sources if indicator is not None else ():
+            out.setdefault(source, set()).add(int(goal))
+    return out
+
+
+def most_common_goal(goals: Iterable[int]) -> int | None:
+    """The goal named most often, the lowest on a tie; None for none."""
+    counts = Counter(goals)
+    return min(counts, key=lambda g: (-counts[g], g)) if counts else None
+
+
+def goal_group(goal: int | None, titles: dict[int, str]) -> tuple[str, str, int | None]:
+    """``(page name, heading, goal)`` of a goal's group of tables."""
+    if goal is None:
+        return NO_GOAL_GROUP
+    title = titles.get(goal)
+    return (f"mal-{goal}", f"Mål {goal}: {title}" if title else f"Mål {goal}", goal)
 
 
 def read_sidecar(path: Path) -> dict[str, Any] | None:
@@ -468,11 +535,11 @@ def appendix_href(key: str) -> str:
 def appendix_groups(
     tables: list[PublishedTable],
 ) -> list[tuple[tuple[str, str, int | None], list[PublishedTable]]]:
-    """Tables by group, groups in the order of their first table."""
+    """Tables by group: the goals in order, then the tables without a goal; tables in their order."""
     groups: dict[str, tuple[tuple[str, str, int | None], list[PublishedTable]]] = {}
     for table in tables:
         groups.setdefault(table.group[0], (table.group, []))[1].append(table)
-    return list(groups.values())
+    return sorted(groups.values(), key=lambda g: (g[0][2] is None, g[0][2] or 0))
 
 
 def appendix_contents_markdown(tables: list[PublishedTable]) -> str:
@@ -485,9 +552,8 @@ def appendix_contents_markdown(tables: list[PublishedTable]) -> str:
         "Hver tabell har sin egen side med tabellen, merknadene og nedlastinger.",
         "",
     ]
-    for (slug, heading, goal), members in appendix_groups(tables):
-        goal_text = f" (mål {goal})" if goal else ""
-        lines += [f"### [{markdown_text(heading)}]({APPENDIX_PAGES}/{slug}.md){goal_text}", ""]
+    for (slug, heading, _goal), members in appendix_groups(tables):
+        lines += [f"### [{markdown_text(heading)}]({APPENDIX_PAGES}/{slug}.md)", ""]
         lines += [
             f"- [Tabell {t.key}]({appendix_href(t.key)}): {markdown_text(t.table.title)}" for t in members
         ]
@@ -529,7 +595,20 @@ def group_page(heading: str, goal: int | None, goals: dict[int, str], members: l
     lines = [f"# {markdown_text(heading)}", ""]
     if goal:
         title = goals.get(goal)
-        lines += [f"Tabellene hører til mål {goal}" + (f": *{markdown_text(title)}*." if title else "."), ""]
+        lines += [
+            f"Tabellene hører til mål {goal}"
+            + (f": *{markdown_text(title)}*. " if title else ". ")
+            + "Statistikkvedlegget knytter ikke tabellene til mål; de står her fordi de bygger på de "
+            "samme registrene som indikatorene for styringsparameterne under målet, eller lages sammen med "
+            "tabeller som gjør det.",
+            "",
+        ]
+    else:
+        lines += [
+            "Tildelingsbrevet knytter ikke disse tabellene til noe mål: ingen av indikatorene for "
+            "styringsparameterne bygger på de samme registrene.",
+            "",
+        ]
     lines += [f"- [Tabell {t.key}]({t.key}.md): {markdown_text(t.table.title)}" for t in members]
     return "\n".join(lines) + "\n"
 
@@ -551,8 +630,10 @@ def table_fragment(table: PublishedTable) -> str:
     from imdi_analysis.publish import publishable_threshold, render_html
 
     t = table.table
-    rendered = render_html(t, publishable_threshold(t), footer=False)
-    return f'<div class="imdi-scroll">\n{mark_revised(rendered, t, table.revisions)}\n</div>\n'
+    rendered = render_html(
+        t, publishable_threshold(t), footer=False, revised=revised_cells(t, table.revisions)
+    )
+    return f'<div class="imdi-scroll">\n{rendered}\n</div>\n'
 
 
 def table_page(table: PublishedTable, year: int, period: str, heading: str, slug: str) -> str:
@@ -601,34 +682,16 @@ def table_page(table: PublishedTable, year: int, period: str, heading: str, slug
     return "\n".join(lines)
 
 
-def mark_revised(table_html: str, table: Any, changed: list[Revision]) -> str:
-    """Add ``class="imdi-revised"`` to the data cells of ``changed`` in a rendered table."""
-    from imdi_analysis.publish import LAYOUT_DIM, wide_table
+def revised_cells(table: Any, changed: list[Revision]) -> set[tuple[int, int]]:
+    """``(row, column)`` positions in the table's wide layout of the cells in ``changed``."""
+    from imdi_analysis.publish import wide_table
 
     if not changed:
-        return table_html
+        return set()
     wide = wide_table(table)
     dims = list(table.dims)
-    rows = {key: i for i, (key, _cells) in enumerate(wide.rows)}
-    columns = {str(c.key): i for i, c in enumerate(wide.columns)}
-    targets: dict[int, set[int]] = {}
-    for revision in changed:
-        values = dict(zip(dims, revision.categories, strict=True))
-        if wide.layout == LAYOUT_DIM:
-            row = tuple(values[d] for d in wide.row_dims)
-            column = values[dims[-1]]
-        else:
-            row, column = tuple(values[d] for d in wide.row_dims), revision.measure
-        if row in rows and column in columns:
-            targets.setdefault(rows[row], set()).add(columns[column])
-    lines = table_html.split("\n")
-    body = lines.index("<tbody>") + 1
-    for row_index, cols in targets.items():
-        parts = lines[body + row_index].split("<td ")
-        for col in cols:
-            parts[col + 1] = 'class="imdi-revised" ' + parts[col + 1]
-        lines[body + row_index] = "<td ".join(parts)
-    return "\n".join(lines)
+    found = (wide.position(dict(zip(dims, r.categories, strict=True)), r.measure) for r in changed)
+    return {position for position in found if position is not None}
 
 
 def revisions_page(year: int, period: str, tables: list[PublishedTable]) -> str:
@@ -862,21 +925,80 @@ def build_html(src: Path, staging: Path) -> Path:
             f"Log: {staging / BUILD_LOG}\n{tail}"
         )
     prune_build(html)
+    with (staging / BUILD_LOG).open("a", encoding="utf-8") as log:
+        log.write("\n".join(["", book_size_summary(html), *book_size_problems(html)]) + "\n")
     return html
 
 
+def book_sizes(html: Path, leave_out: Iterable[str] = ()) -> dict[str, int]:
+    """Bytes of every file of a built book by path under ``html``, without the folders ``leave_out``."""
+    left_out = [html / folder for folder in leave_out]
+    return {
+        path.relative_to(html).as_posix(): path.stat().st_size
+        for path in sorted(html.rglob("*"))
+        if path.is_file() and not any(path.is_relative_to(folder) for folder in left_out)
+    }
+
+
+def book_size_problems(html: Path, leave_out: Iterable[str] = ()) -> list[str]:
+    """What breaks the size budget: the book over :data:`BOOK_MAX_BYTES`, a page over
+    :data:`PAGE_MAX_BYTES`; empty when the book keeps to it."""
+    sizes = book_sizes(html, leave_out)
+    total = sum(sizes.values())
+    problems = [
+        f"Page {name} has {spaced(size)} bytes, more than the {spaced(PAGE_MAX_BYTES)} a page may have."
+        for name, size in sizes.items()
+        if name.endswith(".html") and size > PAGE_MAX_BYTES
+    ]
+    if total > BOOK_MAX_BYTES:
+        biggest = ", ".join(f"{n} ({spaced(s)})" for n, s in sorted(sizes.items(), key=lambda i: -i[1])[:5])
+        problems.append(
+            f"The book has {spaced(total)} bytes, more than {spaced(BOOK_MAX_BYTES)}; largest files: {biggest}."
+        )
+    return problems
+
+
+def book_size_summary(html: Path) -> str:
+    """``Book: 8 414 660 bytes in 340 files; largest page 2022/year/vedlegg/2A.html (429 044 bytes).``"""
+    sizes = book_sizes(html)
+    pages = {n: s for n, s in sizes.items() if n.endswith(".html")}
+    largest = max(pages, key=pages.__getitem__, default=None)
+    text = f"Book: {spaced(sum(sizes.values()))} bytes in {spaced(len(sizes))} files"
+    if largest is not None:
+        text += f"; largest page {largest} ({spaced(pages[largest])} bytes)"
+    return text + "."
+
+
+def spaced(number: int) -> str:
+    """``8 414 660``: thousands separated by spaces."""
+    return f"{number:,}".replace(",", " ")
+
+
 def prune_build(html: Path) -> None:
-    """Remove files of the theme that readers never load (source maps, font fallbacks, catalogs)."""
+    """Remove what readers never load: source maps, font fallbacks, catalogs, and the icons and
+    icon fonts that no page uses."""
     for pattern in PRUNED_BUILD_FILES:
         for path in html.glob(pattern):
             if path.suffix != ".ttf" or path.with_suffix(".woff2").is_file():
                 path.unlink()
     for folder in PRUNED_BUILD_DIRS:
         shutil.rmtree(html / folder, ignore_errors=True)
-    subset_icons(html)
+    used = used_icons(html)
+    subset_icons(html, used)
+    subset_icon_rules(html, used)
+    drop_unused_webfonts(html)
 
 
-def subset_icons(html: Path) -> None:
+def used_icons(html: Path) -> set[str]:
+    """Icon names (``fa-<name>``) in the pages and the theme's scripts, except the icon script."""
+    used: set[str] = set()
+    for path in [*html.rglob("*.html"), *(html / "_static").rglob("*.js")]:
+        if path != html / ICON_SCRIPT:
+            used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
+    return used
+
+
+def subset_icons(html: Path, used: set[str]) -> None:
     """Keep in the theme's Font Awesome script only the icons the book uses.
 
     The script defines some 2 000 icons (1,4 MB) as ``name:[width,height,[aliases],"code","path"]``;
@@ -886,10 +1008,6 @@ def subset_icons(html: Path) -> None:
     script = html / ICON_SCRIPT
     if not script.is_file():
         return
-    used: set[str] = set()
-    for path in [*html.rglob("*.html"), *(html / "_static").rglob("*.js")]:
-        if path != script:
-            used.update(ICON_CLASS.findall(path.read_text(encoding="utf-8", errors="ignore")))
     text = script.read_text(encoding="utf-8")
     parts: list[str] = []
     end = 0
@@ -901,6 +1019,32 @@ def subset_icons(html: Path) -> None:
         end = match.end() + (1 if text[match.end() : match.end() + 1] == "," else 0)
     parts.append(text[end:])
     script.write_text("".join(parts), encoding="utf-8")
+
+
+def subset_icon_rules(html: Path, used: set[str]) -> None:
+    """Keep in the theme's stylesheet only the icon rules (``.fa-<name>:before{content:...}``,
+    about 1 900, 86 kB) of icons the book uses; a rule naming several aliases stays when one is."""
+    sheet = html / ICON_STYLESHEET
+    if not sheet.is_file():
+        return
+
+    def keep(match: re.Match) -> str:
+        names = set(re.findall(r"\.fa-([a-z0-9-]+):before", match.group(1)))
+        return match.group(0) if names & used else ""
+
+    sheet.write_text(ICON_RULE.sub(keep, sheet.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def drop_unused_webfonts(html: Path) -> None:
+    """Remove an icon font (:data:`WEBFONTS`) when no page has an element with one of its classes:
+    a browser loads a web font only for text drawn with it."""
+    classes: set[str] = set()
+    for page in html.rglob("*.html"):
+        text = page.read_text(encoding="utf-8", errors="ignore")
+        classes.update(c for value in CLASS_ATTRIBUTE.findall(text) for c in value.split())
+    for font, users in WEBFONTS.items():
+        if not users & classes:
+            (html / font).unlink(missing_ok=True)
 
 
 def swap_into_place(new_html: Path, target: Path) -> None:

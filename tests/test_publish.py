@@ -233,16 +233,22 @@ def test_html_table_has_caption_norwegian_numbers_symbols_and_audit_attributes(m
     assert text.startswith('<table class="imdi-table" data-imdi-table="9" data-imdi-threshold="5"')
     assert 'data-imdi-layout="measures"' in text and 'data-imdi-row-dims="1"' in text
     assert "<caption>Tabell 9. Overgang til arbeid</caption>" in text
-    assert '<td data-imdi-measure="count">1\u00a0234</td>' in text
-    assert '<td data-imdi-measure="percent">66,7</td>' in text
-    assert '<td data-imdi-measure="mean_months">4,3</td>' in text  # 4.25 rounded half up, as in the CSV
+    # each column header names its measure; the cells hold the Norwegian numbers
+    assert (
+        '<th scope="col" data-imdi-column="count">Antall</th>'
+        '<th scope="col" data-imdi-column="percent">Prosent</th>'
+        '<th scope="col" data-imdi-column="mean_months">Gjennomsnitt (måneder)</th>'
+    ) in text
+    # 4.25 months rounded half up to 4,3, as in the CSV
+    assert '<tr><th scope="row">Menn</th><td>1\u00a0234</td><td>66,7</td><td>4,3</td></tr>' in text
     assert "\n\n" not in text
 
 
 def test_html_shows_zero_and_suppression_symbols_and_the_legend(disclosed):
     text = table_html(disclosed)
-    assert '<td data-imdi-measure="count">-</td>' in text
-    assert '<td data-imdi-measure="count">:</td>' in text
+    assert 'data-imdi-layout="dim"' in text and 'data-imdi-measure="count"' in text  # one measure
+    assert "<td>-</td>" in text
+    assert "<td>:</td>" in text
     assert "Tegnforklaring: «:» vises ikke av hensyn til personvern (små tall); «-» null." in text
     assert "1–4 personer" in text
 

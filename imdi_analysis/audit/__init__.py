@@ -57,6 +57,9 @@ from imdi_analysis.audit.lp import (
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD, check_threshold, small_visible_counts
 from imdi_analysis.errors import DataNotFoundError, ImdiError
 from imdi_analysis.publish import (
+    LAYOUT_DIM,
+    LAYOUT_DIM_MEASURES,
+    LAYOUT_MEASURES,
     MEASURE_HEADER,
     SIDECAR_FORMAT,
     SYMBOL_HEADER,
@@ -597,9 +600,12 @@ def audit_html(path: Path, threshold: int | None, result: AuditResult) -> None:
             "threshold": int(attrs["data-imdi-threshold"])
             if attrs.get("data-imdi-threshold", "").isdigit()
             else None,
-            "layout": attrs.get("data-imdi-layout", "dim"),
+            "layout": attrs.get("data-imdi-layout", LAYOUT_DIM),
             "row_dims": int(attrs.get("data-imdi-row-dims", "1") or 1),
             "measure": attrs.get("data-imdi-measure"),
+            "column": int(attrs["data-imdi-column-position"])
+            if attrs.get("data-imdi-column-position", "").isdigit()
+            else None,
             "stacking": attrs.get("data-imdi-stacking"),
         }
         header = [c["text"] for c in table["head"][-1]] if table["head"] else []
@@ -713,24 +719,45 @@ def read_wide_table(
 
 
 def table_from_wide(meta: dict, grid: list[list], measures: list[list[str | None]] | None) -> AppendixTable:
-    """Tidy cells of a wide table: row header columns, then one data column per category or measure."""
+    """Tidy cells of a wide table (:mod:`imdi_analysis.publish.wide`): the row header columns, in
+    the ``dim_measures`` layout a measure column, then one data column per category or measure.
+
+    The categories of a cell are in the table's order: the column dimension is put back at its
+    recorded position (``column``; last when not recorded, as files published before it
+    existed have it).
+    """
     n_rows = int(meta["row_dims"])
+    layout = meta.get("layout", LAYOUT_DIM)
+    if layout not in (LAYOUT_DIM, LAYOUT_DIM_MEASURES, LAYOUT_MEASURES):
+        raise ValueError(f"unknown layout {layout!r}")
+    measure_rows = layout == LAYOUT_DIM_MEASURES
+    heads = n_rows + measure_rows  # row header columns
     header = ["" if h is None else str(h) for h in grid[0]]
-    row_dims = header[:n_rows]
-    layout = meta.get("layout", "dim")
-    dims = [*row_dims, COLUMN_DIM] if layout == "dim" else row_dims
+    columns_are_dim = layout != LAYOUT_MEASURES
+    position = meta.get("column")
+    position = n_rows if position is None else position
+    if not isinstance(position, int) or not 0 <= position <= n_rows:
+        raise ValueError(f"column position {position!r} is not among the {n_rows + 1} dimensions")
+    dims = header[:n_rows]
+    if columns_are_dim:
+        dims.insert(position, COLUMN_DIM)
     records = []
     for r, row in enumerate(grid[1:]):
         labels = ["" if v is None else str(v) for v in row[:n_rows]]
-        for c, raw in enumerate(row[n_rows:]):
-            measure = (measures[r][n_rows + c] if measures else None) or (
-                meta.get("measure") if layout == "dim" else LABEL_TO_MEASURE[header[n_rows + c]]
+        row_measure = LABEL_TO_MEASURE[str(row[n_rows])] if measure_rows else None
+        for c, raw in enumerate(row[heads:]):
+            measure = (
+                (measures[r][heads + c] if measures else None)
+                or row_measure
+                or (meta.get("measure") if layout == LAYOUT_DIM else LABEL_TO_MEASURE[header[heads + c]])
             )
+            categories = list(labels)
+            if columns_are_dim:
+                categories.insert(position, header[heads + c])
             value, status = parse_cell(raw, measure)
-            column = [header[n_rows + c]] if layout == "dim" else []
             records.append(
                 {
-                    **dict(zip(dims, [*labels, *column], strict=True)),
+                    **dict(zip(dims, categories, strict=True)),
                     "measure": measure,
                     "value": value,
                     "status": status,

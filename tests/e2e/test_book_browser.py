@@ -386,17 +386,13 @@ def test_every_kind_of_page_fits_and_speaks_norwegian(chromium: str, server: str
 
 
 def test_no_page_is_heavy_and_the_book_is_light(built_book):
-    """No page over 1,5 MB; the book without its second report (the default book has one: the
-    annual report) within 10 MB."""
-    sizes = {p: p.stat().st_size for p in built_book.html.rglob("*") if p.is_file()}
-    heavy = {
-        str(p.relative_to(built_book.html)): n
-        for p, n in sizes.items()
-        if p.suffix == ".html" and n > 1_500_000
-    }
-    assert heavy == {}
-    second = [
-        built_book.html / d for d in ("2022/H1", "downloads/2022/H1", "figures/2022/H1", "_sources/2022/H1")
-    ]
-    one_report = sum(n for p, n in sizes.items() if not any(p.is_relative_to(d) for d in second))
-    assert one_report <= 10_000_000, f"{one_report / 1e6:.1f} MB"
+    """No page over 1,5 MB; the book without its second report within 10 MB (the default book has
+    one report, the annual one). This book is built from small synthetic data, so it is lighter
+    than the default book (6,7 against 8,4 MB on 4 December 2026): the default book itself is
+    measured by tests/test_book.py::test_the_default_book_keeps_to_the_size_budget."""
+    from imdi_analysis.book import book_size_problems
+
+    second = ("2022/H1", "downloads/2022/H1", "figures/2022/H1", "_sources/2022/H1")
+    heavy_pages = [p for p in book_size_problems(built_book.html) if p.startswith("Page")]
+    assert heavy_pages == []  # the second report's pages too
+    assert book_size_problems(built_book.html, leave_out=second) == []
