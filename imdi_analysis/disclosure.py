@@ -115,6 +115,7 @@ import pandas as pd
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
+from imdi_analysis.disclosure_gauss import secondary_cells
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.tables import (
     MEASURE_COUNT,
@@ -1097,23 +1098,100 @@ def protect_release(
     threshold = check_threshold(threshold)
     check_one_report(tables)
     release = Release.create(tables)
-    forced: list[set[int]] = [set() for _ in release.tables]
-    disclosed: list[AppendixTable | None] = [None] * len(release.tables)
-    dirty = set(range(len(release.tables)))
+    wanted = [primary_status(release, i, threshold) for i in range(len(release.tables))]
     cache: dict = {}
     while True:
-        for i in sorted(dirty):
-            disclosed[i] = apply_disclosure(force_suppressed(release.tables[i], forced[i]), threshold)
-        status = [d.data["status"].to_numpy(dtype=object) for d in disclosed]
+        status = gauss_secondary(release, wanted)
+        status = [table_links(release, i, st) for i, st in enumerate(status)]
         new = linked_suppressions(release, status)
         if not new:
             new = interval_suppressions(release, status, threshold, cache)
-        new = sorted(cell for cell in new if cell[1] not in forced[cell[0]])
+        new = sorted((t, r) for t, r in new if wanted[t][r] in VISIBLE_STATUSES)
         if not new:
-            return list(disclosed)
-        for table, row in new:
-            forced[table].add(row)
-        dirty = {table for table, _ in new}
+            break
+        for t, r in new:
+            wanted[t][r] = STATUS_SUPPRESSED
+    return [
+        finish_table(table, data, st, threshold)
+        for table, data, st in zip(release.tables, release.data, status, strict=True)
+    ]
+
+
+def primary_status(release: Release, table: int, threshold: int) -> np.ndarray:
+    """Steps 1 and 2 of :func:`apply_disclosure` for one table of ``release``, copies shared."""
+    data, spec = release.data[table], release.tables[table]
+    copies = find_copies(data, spec.dims, spec.stacking)
+    check_copies(data, spec, copies)
+    return share_status(initial_status(data, threshold), copies)
+
+
+def table_links(release: Release, table: int, status: np.ndarray) -> np.ndarray:
+    """Step 3 of :func:`apply_disclosure` for one table: shares of hidden counts, copies shared."""
+    data, spec = release.data[table], release.tables[table]
+    status = link_shares(data, status, spec.dims)
+    return share_status(status, find_copies(data, spec.dims, spec.stacking))
+
+
+def gauss_secondary(release: Release, status: list[np.ndarray]) -> list[np.ndarray]:
+    """Step 4 over the whole release: hide the counts :func:`secondary_cells` picks.
+
+    Unknowns are every count cell but the not applicable ones (``.``, a known 0); the equations
+    are every line of every table and every pair of copies. Suppressed counts are protected;
+    missing ones (``..``) are unknowns never published. Candidates are the visible counts, zeros
+    first (a ``-`` is hidden only when showing it would give a suppressed cell away), then the
+    larger value first, then the cell that is a total in more dimensions, then table key and
+    categories (so that the pattern does not depend on row order).
+    """
+    counts = [
+        (t, r)
+        for t, data in enumerate(release.data)
+        for r in np.flatnonzero((data["measure"] == MEASURE_COUNT).to_numpy())
+        if status[t][r] != STATUS_NOT_APPLICABLE
+    ]
+    unknown = set(counts)
+    equations: list[dict[Cell, float]] = []
+    for t, lines in enumerate(release.lines):
+        for line in lines:
+            terms = {(t, m): (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in unknown}
+            if terms:
+                equations.append(terms)
+    for group in release.copies:
+        for other in group[1:]:
+            if group[0] in unknown and other in unknown:
+                equations.append({group[0]: 1.0, other: -1.0})
+    protected = [c for c in counts if status[c[0]][c[1]] == STATUS_SUPPRESSED]
+    keys = preference_keys(release, status)
+    candidates = sorted(
+        (c for c in counts if status[c[0]][c[1]] in VISIBLE_STATUSES), key=lambda c: keys[c[0]][c[1]]
+    )
+    status = [st.copy() for st in status]
+    for t, r in secondary_cells(equations, protected, candidates):
+        status[t][r] = STATUS_SUPPRESSED
+    return status
+
+
+def preference_keys(release: Release, status: list[np.ndarray]) -> list[list[tuple]]:
+    """Per table and row, the sort key of a count to publish (smaller is published first): zeros,
+    then larger values, then totals in more dimensions, then table key and categories."""
+    out = []
+    for data, table, st in zip(release.data, release.tables, status, strict=True):
+        value = data["value"].to_numpy()
+        totals = total_counts(data, table.dims)
+        dims = sorted(table.dims)
+        labels = data[dims].astype(str).to_numpy() if dims else np.empty((len(data), 0), dtype=object)
+        out.append(
+            [
+                (
+                    st[r] != STATUS_ZERO,
+                    0.0 if st[r] == STATUS_ZERO or np.isnan(value[r]) else -float(value[r]),
+                    -int(totals[r]),
+                    table.key,
+                    tuple(labels[r]),
+                )
+                for r in range(len(data))
+            ]
+        )
+    return out
 
 
 def check_one_report(tables: Sequence[AppendixTable]) -> None:

@@ -1,0 +1,154 @@
+"""Secondary suppression by Gaussian elimination, in the manner of GaussSuppression.
+
+The published relations of a release (every line: total = sum of parts; every copy: ``a = b``)
+are linear equations ``A x = 0`` over its count cells ``x``. A reader who sees some cells knows
+the true values up to the vectors ``v`` of the null space of ``A`` that are 0 on every visible
+cell: the hidden cells can move along those vectors and nothing visible changes. A hidden cell
+``c`` is *determined* when every such ``v`` has ``v[c] = 0``.
+
+:func:`secondary_cells` starts with every cell hidden (the whole null space) and goes through
+the cells that may be published in the caller's order of preference (large values first, so that
+the small cells are the ones that end up hidden). A candidate ``j`` is published when, after
+adding ``v[j] = 0`` to the constraints, no protected cell (a primary suppression, a cell already
+hidden here) is determined; otherwise ``j`` is hidden and protected in turn. The constraints are
+kept as a basis of the null space restricted to the hidden cells (columns of a dense matrix,
+one connected group of equations at a time): publishing ``j`` is one elimination step with
+``j``'s row as pivot row, and a cell is determined exactly when its row of the basis is zero.
+
+Hiding is decided once per cell, so a hidden cell stays undetermined: it was hidden because
+publishing it would have determined a protected cell ``p``, so ``p``'s row is a multiple of its
+row in the basis, and that stays so as the basis shrinks. Cells that can never be published
+(missing figures, ``..``) stay hidden without protection. Bounds (a hidden count confined to
+1 … threshold − 1) are not checked here: the caller's interval check does that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+ZERO_TOLERANCE = 1e-9  # an entry of the null-space basis below this is 0
+
+
+def secondary_cells(
+    equations: Sequence[dict[Hashable, float]],
+    protected: Sequence[Hashable],
+    candidates: Sequence[Hashable],
+) -> list[Hashable]:
+    """The ``candidates`` to hide so that no ``protected`` cell is determined by the rest.
+
+    Parameters
+    ----------
+    equations : linear relations ``sum(coefficient * cell) = 0`` between cells, one dict each;
+        cells that are neither protected nor candidates are unknowns that are never published
+    protected : hidden cells that must stay undetermined (primary suppressions)
+    candidates : cells that may be published, most wanted first
+
+    Returns
+    -------
+    list
+        The candidates to hide, in the order of ``candidates``.
+    """
+    order = {cell: i for i, cell in enumerate(candidates)}
+    hidden: list[Hashable] = []
+    for group in connected_cells(equations):
+        group_set = set(group)
+        group_protected = [c for c in protected if c in group_set]
+        group_candidates = sorted((c for c in group if c in order), key=order.__getitem__)
+        if not group_protected or not group_candidates:
+            continue
+        group_equations = [e for e in equations if next(iter(e)) in group_set]
+        hidden += eliminate(group, group_equations, group_protected, group_candidates)
+    return sorted(hidden, key=order.__getitem__)
+
+
+def connected_cells(equations: Sequence[dict[Hashable, float]]) -> list[list[Hashable]]:
+    """The cells of ``equations`` in groups that share no equation (union-find), each sorted by first use."""
+    parent: dict[Hashable, Hashable] = {}
+
+    def find(x: Hashable) -> Hashable:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for terms in equations:
+        cells = list(terms)
+        for other in cells[1:]:
+            a, b = find(cells[0]), find(other)
+            if a != b:
+                parent[b] = a
+    groups: dict[Hashable, list[Hashable]] = {}
+    for cell in parent:
+        groups.setdefault(find(cell), []).append(cell)
+    return list(groups.values())
+
+
+def eliminate(
+    cells: list[Hashable],
+    equations: list[dict[Hashable, float]],
+    protected: list[Hashable],
+    candidates: list[Hashable],
+) -> list[Hashable]:
+    """:func:`secondary_cells` for one connected group of equations."""
+    row = {c: i for i, c in enumerate(cells)}
+    matrix = np.zeros((len(equations), len(cells)))
+    for i, terms in enumerate(equations):
+        for cell, coefficient in terms.items():
+            matrix[i, row[cell]] += coefficient
+    basis = null_space_basis(matrix)
+    guarded = [row[c] for c in protected]
+    hidden: list[Hashable] = []
+    for cell in candidates:
+        j = row[cell]
+        pivot_row = basis[j]
+        if not (np.abs(pivot_row) > ZERO_TOLERANCE).any():
+            continue  # already determined by what is published: showing it adds nothing
+        q = int(np.argmax(np.abs(pivot_row)))
+        factor = basis[:, q] / pivot_row[q]
+        after = basis[guarded] - np.outer(factor[guarded], pivot_row)
+        after[:, q] = 0.0
+        if (np.abs(after) <= ZERO_TOLERANCE).all(axis=1).any():
+            hidden.append(cell)
+            guarded.append(j)
+            continue
+        basis -= np.outer(factor, pivot_row)
+        basis = np.delete(basis, q, axis=1)
+        basis[np.abs(basis) <= ZERO_TOLERANCE] = 0.0
+    return hidden
+
+
+def null_space_basis(matrix: np.ndarray) -> np.ndarray:
+    """A basis of ``{x : matrix @ x = 0}`` as columns, from the reduced row echelon form.
+
+    One column per free variable ``f``: 1 at ``f`` and minus the reduced rows' entries in column
+    ``f`` at the pivot variables. For the 0/±1 matrices of table lines the entries stay small
+    whole numbers, so elimination on the basis keeps exact zeros.
+    """
+    work = matrix.astype("float64", copy=True)
+    n_rows, n_cols = work.shape
+    pivots: list[int] = []
+    r = 0
+    for col in range(n_cols):
+        if r == n_rows:
+            break
+        best = r + int(np.argmax(np.abs(work[r:, col])))
+        if abs(work[best, col]) <= ZERO_TOLERANCE:
+            continue
+        work[[r, best]] = work[[best, r]]
+        work[r] /= work[r, col]
+        others = np.flatnonzero(np.abs(work[:, col]) > ZERO_TOLERANCE)
+        others = others[others != r]
+        if others.size:
+            work[others] -= np.outer(work[others, col], work[r])
+            work[others, col] = 0.0
+        pivots.append(col)
+        r += 1
+    free = np.setdiff1d(np.arange(n_cols), pivots)
+    basis = np.zeros((n_cols, len(free)))
+    basis[free, np.arange(len(free))] = 1.0
+    if pivots:
+        basis[pivots] = -work[: len(pivots)][:, free]
+    basis[np.abs(basis) <= ZERO_TOLERANCE] = 0.0
+    return basis
