@@ -1029,6 +1029,7 @@ SIBLING_KEY = re.compile(r"^(\d+)")
 SHARE_SCALE = {MEASURE_SHARE: 1.0, MEASURE_PERCENT: 100.0}
 SHARE_TOLERANCE = 1e-6  # relative: a share links to a count when count = share × base to this precision
 UNBOUNDED = 1e12  # an LP maximum at or beyond this is "no upper bound"
+CYCLE_TOLERANCE = 1e-7  # a count that the protecting direction moves by more than this is suppressed
 
 
 @dataclass(frozen=True)
@@ -1101,7 +1102,7 @@ def protect_release(
     wanted = [primary_status(release, i, threshold) for i in range(len(release.tables))]
     cache: dict = {}
     while True:
-        status = gauss_secondary(release, wanted)
+        status = gauss_secondary(release, wanted, threshold)
         status = [table_links(release, i, st) for i, st in enumerate(status)]
         new = linked_suppressions(release, status)
         if not new:
@@ -1132,7 +1133,7 @@ def table_links(release: Release, table: int, status: np.ndarray) -> np.ndarray:
     return share_status(status, find_copies(data, spec.dims, spec.stacking))
 
 
-def gauss_secondary(release: Release, status: list[np.ndarray]) -> list[np.ndarray]:
+def gauss_secondary(release: Release, status: list[np.ndarray], threshold: int) -> list[np.ndarray]:
     """Step 4 over the whole release: hide the counts :func:`secondary_cells` picks.
 
     Unknowns are every count cell but the not applicable ones (``.``, a known 0); the equations
@@ -1164,10 +1165,42 @@ def gauss_secondary(release: Release, status: list[np.ndarray]) -> list[np.ndarr
     candidates = sorted(
         (c for c in counts if status[c[0]][c[1]] in VISIBLE_STATUSES), key=lambda c: keys[c[0]][c[1]]
     )
+    veto = narrow_line_veto(release, set(counts), status, threshold)
     status = [st.copy() for st in status]
-    for t, r in secondary_cells(equations, protected, candidates):
+    for t, r in secondary_cells(equations, protected, candidates, veto):
         status[t][r] = STATUS_SUPPRESSED
     return status
+
+
+def narrow_line_veto(release: Release, unknown: set[Cell], status: list[np.ndarray], threshold: int):
+    """A veto for :func:`secondary_cells`: showing the last undecided cell of a line would leave
+    its hidden parts so few persons, read off its visible total, that each non-zero one is known
+    to hold 1 … ``threshold - 1`` (as :func:`line_leak` ``"narrow"``). Lines with a missing
+    figure are skipped (a second unknown)."""
+    values = [d["value"].to_numpy() for d in release.data]
+    lines_of: dict[Cell, list[tuple[int, Line]]] = {}
+    for t, lines in enumerate(release.lines):
+        for line in lines:
+            for m in line.members:
+                lines_of.setdefault((t, m), []).append((t, line))
+
+    def veto(cell: Cell, published: set, pending: set) -> bool:
+        for t, line in lines_of.get(cell, ()):
+            members = [(t, m) for m in line.members]
+            if any(m in pending for m in members) or any(
+                status[t][m] == STATUS_MISSING for m in line.members
+            ):
+                continue  # still undecided cells in the line, or a second unknown
+            hidden = [m for m in members if m != cell and m in unknown and m not in published]
+            if not hidden or (t, line.total) in hidden:
+                continue
+            held = [float(values[t][m]) for _, m in hidden]
+            nonzero = sum(v > 0 for v in held)
+            if nonzero and sum(held) - (nonzero - 1) < threshold:
+                return True
+        return False
+
+    return veto
 
 
 def preference_keys(release: Release, status: list[np.ndarray]) -> list[list[tuple]]:
@@ -1377,6 +1410,11 @@ def interval_suppressions(
             lines = binding_lines(release, status, own, threshold) or own
             if touched.intersection((t, m) for t, line in lines for m in line.members):
                 continue  # a partner was just added in one of these lines: check again first
+            cycle = cycle_partners(release, status, cell, threshold)
+            if cycle:
+                out.update(cycle)
+                touched.update((t, m) for t, line in lines for m in line.members)
+                continue
             partner = interval_partner(release, status, lines, cell, largest, threshold)
             if partner is None:  # its lines are hidden: widen to the lines of the whole group
                 lines = lines_with(release, sorted({c for terms in group for c in terms}))
@@ -1392,6 +1430,70 @@ def interval_suppressions(
             out.add(partner)
             touched.update((t, m) for t, line in lines for m in line.members)
     return out
+
+
+def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, threshold: int) -> list[Cell]:
+    """Visible counts to suppress together so that hidden ``cell`` can reach ``threshold``.
+
+    A reader's solutions differ from the true values by a direction ``v`` that keeps every line
+    and copy of the tables involved balanced (``A v = 0``) and no count below its floor (1 for a
+    non-zero count, 0 for a zero). ``cell`` passes once some such ``v`` raises it by
+    ``max(1, threshold - value)`` while moving hidden cells only; this linear program
+    (HiGHS) finds the cheapest ``v`` that may also move visible counts, at a cost per person
+    moved of the cell's value + 1, and returns the visible counts it moves (sorted). Those, once
+    suppressed, open a cycle of hidden cells around ``cell``. Empty when there is none.
+    """
+    tables = sorted({cell[0]} | {t for group in release.copies if cell in group for t, _ in group})
+    cells = [
+        (t, int(r))
+        for t in tables
+        for r in np.flatnonzero((release.data[t]["measure"] == MEASURE_COUNT).to_numpy())
+        if status[t][r] != STATUS_NOT_APPLICABLE
+    ]
+    column = {c: j for j, c in enumerate(cells)}
+    rows: list[dict[int, float]] = []
+    for t in tables:
+        for line in release.lines[t]:
+            terms = {
+                column[(t, m)]: (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in column
+            }
+            if terms:
+                rows.append(terms)
+    for group in release.copies:
+        present = [column[c] for c in group if c in column]
+        rows += [{present[0]: 1.0, other: -1.0} for other in present[1:]]
+    n = len(cells)
+    visible = [j for j, (t, r) in enumerate(cells) if status[t][r] in VISIBLE_STATUSES]
+    extra = {j: n + 2 * k for k, j in enumerate(visible)}  # p_j at n + 2k, q_j at n + 2k + 1
+    size = n + 2 * len(visible)
+    value = np.array([release.data[t]["value"].iat[r] for t, r in cells], dtype=float)
+    floor = np.where(value > 0, 1.0, 0.0)
+    matrix = np.zeros((len(rows) + len(visible) + 1, size))
+    for i, terms in enumerate(rows):
+        for j, w in terms.items():
+            matrix[i, j] = w
+    for k, j in enumerate(visible):  # v_j = p_j - q_j
+        matrix[len(rows) + k, [j, extra[j], extra[j] + 1]] = [1.0, -1.0, 1.0]
+    target = column[cell]
+    matrix[-1, target] = 1.0
+    rhs = np.zeros(len(matrix))
+    rhs[-1] = max(1.0, threshold - value[target])
+    bounds: list[tuple[float | None, float | None]] = [
+        (None, None) if np.isnan(value[j]) else (floor[j] - value[j], None) for j in range(n)
+    ]
+    cost = np.zeros(size)
+    for j in visible:
+        bounds += [(0.0, None), (0.0, value[j] - floor[j])]
+        cost[[extra[j], extra[j] + 1]] = value[j] + 1.0
+    result = linprog(cost, A_eq=csr_array(matrix), b_eq=rhs, bounds=bounds, method="highs")
+    if result.status != 0:
+        return []
+    moved = result.x[:n]
+    return sorted(
+        cells[j]
+        for j in visible
+        if abs(moved[j]) > CYCLE_TOLERANCE and status[cells[j][0]][cells[j][1]] == STATUS_SHOWN
+    )
 
 
 def binding_lines(

@@ -24,17 +24,22 @@ row in the basis, and that stays so as the basis shrinks. Cells that can never b
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
 ZERO_TOLERANCE = 1e-9  # an entry of the null-space basis below this is 0
+
+# A veto on publishing a cell: (cell, cells published so far, cells not yet decided) -> True
+# when showing the cell would give something away that the null space does not see.
+Veto = Callable[[Hashable, set, set], bool]
 
 
 def secondary_cells(
     equations: Sequence[dict[Hashable, float]],
     protected: Sequence[Hashable],
     candidates: Sequence[Hashable],
+    veto: Veto | None = None,
 ) -> list[Hashable]:
     """The ``candidates`` to hide so that no ``protected`` cell is determined by the rest.
 
@@ -44,6 +49,9 @@ def secondary_cells(
         cells that are neither protected nor candidates are unknowns that are never published
     protected : hidden cells that must stay undetermined (primary suppressions)
     candidates : cells that may be published, most wanted first
+    veto : asked about a candidate that the elimination would publish; when it says True the
+        candidate is hidden (and protected) instead. It sees the cells of the candidate's
+        connected group published so far and those not yet decided.
 
     Returns
     -------
@@ -59,7 +67,7 @@ def secondary_cells(
         if not group_protected or not group_candidates:
             continue
         group_equations = [e for e in equations if next(iter(e)) in group_set]
-        hidden += eliminate(group, group_equations, group_protected, group_candidates)
+        hidden += eliminate(group, group_equations, group_protected, group_candidates, veto)
     return sorted(hidden, key=order.__getitem__)
 
 
@@ -90,6 +98,7 @@ def eliminate(
     equations: list[dict[Hashable, float]],
     protected: list[Hashable],
     candidates: list[Hashable],
+    veto: Veto | None = None,
 ) -> list[Hashable]:
     """:func:`secondary_cells` for one connected group of equations."""
     row = {c: i for i, c in enumerate(cells)}
@@ -100,19 +109,26 @@ def eliminate(
     basis = null_space_basis(matrix)
     guarded = [row[c] for c in protected]
     hidden: list[Hashable] = []
+    published: set[Hashable] = set()
+    pending = set(candidates)
     for cell in candidates:
+        pending.discard(cell)
         j = row[cell]
         pivot_row = basis[j]
         if not (np.abs(pivot_row) > ZERO_TOLERANCE).any():
+            published.add(cell)
             continue  # already determined by what is published: showing it adds nothing
         q = int(np.argmax(np.abs(pivot_row)))
         factor = basis[:, q] / pivot_row[q]
         after = basis[guarded] - np.outer(factor[guarded], pivot_row)
         after[:, q] = 0.0
-        if (np.abs(after) <= ZERO_TOLERANCE).all(axis=1).any():
+        if (np.abs(after) <= ZERO_TOLERANCE).all(axis=1).any() or (
+            veto is not None and veto(cell, published, pending)
+        ):
             hidden.append(cell)
             guarded.append(j)
             continue
+        published.add(cell)
         basis -= np.outer(factor, pivot_row)
         basis = np.delete(basis, q, axis=1)
         basis[np.abs(basis) <= ZERO_TOLERANCE] = 0.0
