@@ -115,7 +115,7 @@ import pandas as pd
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
-from imdi_analysis.disclosure_gauss import secondary_cells
+from imdi_analysis.disclosure_gauss import Veto, secondary_cells
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.tables import (
     MEASURE_COUNT,
@@ -1055,6 +1055,7 @@ class Release:
     lines: list[list[Line]]  # per table
     copies: list[tuple[Cell, ...]]  # cells that are one quantity: stacked totals and sibling copies
     shares: list[ShareLink]
+    groups: dict[Cell, list[Cell]] = dataclasses.field(default_factory=dict)  # see line_groups
 
     @classmethod
     def create(cls, tables: Sequence[AppendixTable]) -> Release:
@@ -1100,10 +1101,12 @@ def protect_release(
     check_one_report(tables)
     release = Release.create(tables)
     wanted = [primary_status(release, i, threshold) for i in range(len(release.tables))]
+    gauss = GaussStep.create(release, wanted, threshold)
     cache: dict = {}
+    links: dict[tuple, np.ndarray] = {}
     while True:
-        status = gauss_secondary(release, wanted, threshold)
-        status = [table_links(release, i, st) for i, st in enumerate(status)]
+        status = gauss.run(wanted)
+        status = [cached_links(release, i, st, links) for i, st in enumerate(status)]
         new = linked_suppressions(release, status)
         if not new:
             new = interval_suppressions(release, status, threshold, cache)
@@ -1126,6 +1129,14 @@ def primary_status(release: Release, table: int, threshold: int) -> np.ndarray:
     return share_status(initial_status(data, threshold), copies)
 
 
+def cached_links(release: Release, table: int, status: np.ndarray, cache: dict) -> np.ndarray:
+    """:func:`table_links`, remembered per table and status (most tables do not change in a round)."""
+    key = (table, tuple(status))
+    if key not in cache:
+        cache[key] = table_links(release, table, status)
+    return cache[key].copy()
+
+
 def table_links(release: Release, table: int, status: np.ndarray) -> np.ndarray:
     """Step 3 of :func:`apply_disclosure` for one table: shares of hidden counts, copies shared."""
     data, spec = release.data[table], release.tables[table]
@@ -1133,7 +1144,8 @@ def table_links(release: Release, table: int, status: np.ndarray) -> np.ndarray:
     return share_status(status, find_copies(data, spec.dims, spec.stacking))
 
 
-def gauss_secondary(release: Release, status: list[np.ndarray], threshold: int) -> list[np.ndarray]:
+@dataclass
+class GaussStep:
     """Step 4 over the whole release: hide the counts :func:`secondary_cells` picks.
 
     Unknowns are every count cell but the not applicable ones (``.``, a known 0); the equations
@@ -1141,35 +1153,52 @@ def gauss_secondary(release: Release, status: list[np.ndarray], threshold: int) 
     missing ones (``..``) are unknowns never published. Candidates are the visible counts, zeros
     first (a ``-`` is hidden only when showing it would give a suppressed cell away), then the
     larger value first, then the cell that is a total in more dimensions, then table key and
-    categories (so that the pattern does not depend on row order).
+    categories (so that the pattern does not depend on row order). Set up once per release
+    (:meth:`create`); :meth:`run` is called again whenever the protected cells grow, and solves
+    again only the groups of equations whose protected cells changed.
     """
-    counts = [
-        (t, r)
-        for t, data in enumerate(release.data)
-        for r in np.flatnonzero((data["measure"] == MEASURE_COUNT).to_numpy())
-        if status[t][r] != STATUS_NOT_APPLICABLE
-    ]
-    unknown = set(counts)
-    equations: list[dict[Cell, float]] = []
-    for t, lines in enumerate(release.lines):
-        for line in lines:
-            terms = {(t, m): (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in unknown}
-            if terms:
-                equations.append(terms)
-    for group in release.copies:
-        for other in group[1:]:
-            if group[0] in unknown and other in unknown:
-                equations.append({group[0]: 1.0, other: -1.0})
-    protected = [c for c in counts if status[c[0]][c[1]] == STATUS_SUPPRESSED]
-    keys = preference_keys(release, status)
-    candidates = sorted(
-        (c for c in counts if status[c[0]][c[1]] in VISIBLE_STATUSES), key=lambda c: keys[c[0]][c[1]]
-    )
-    veto = narrow_line_veto(release, set(counts), status, threshold)
-    status = [st.copy() for st in status]
-    for t, r in secondary_cells(equations, protected, candidates, veto):
-        status[t][r] = STATUS_SUPPRESSED
-    return status
+
+    counts: list[Cell]
+    equations: list[dict[Cell, float]]
+    keys: list[list[tuple]]
+    veto: Veto
+    cache: dict
+
+    @classmethod
+    def create(cls, release: Release, status: list[np.ndarray], threshold: int) -> GaussStep:
+        counts = [
+            (t, int(r))
+            for t, data in enumerate(release.data)
+            for r in np.flatnonzero((data["measure"] == MEASURE_COUNT).to_numpy())
+            if status[t][r] != STATUS_NOT_APPLICABLE
+        ]
+        unknown = set(counts)
+        equations: list[dict[Cell, float]] = []
+        for t, lines in enumerate(release.lines):
+            for line in lines:
+                terms = {
+                    (t, m): (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in unknown
+                }
+                if terms:
+                    equations.append(terms)
+        for group in release.copies:
+            for other in group[1:]:
+                if group[0] in unknown and other in unknown:
+                    equations.append({group[0]: 1.0, other: -1.0})
+        veto = narrow_line_veto(release, unknown, status, threshold)
+        return cls(counts, equations, preference_keys(release, status), veto, {})
+
+    def run(self, status: list[np.ndarray]) -> list[np.ndarray]:
+        """``status`` with the secondary suppressions of the counts added."""
+        protected = [c for c in self.counts if status[c[0]][c[1]] == STATUS_SUPPRESSED]
+        candidates = sorted(
+            (c for c in self.counts if status[c[0]][c[1]] in VISIBLE_STATUSES),
+            key=lambda c: self.keys[c[0]][c[1]],
+        )
+        status = [st.copy() for st in status]
+        for t, r in secondary_cells(self.equations, protected, candidates, self.veto, self.cache):
+            status[t][r] = STATUS_SUPPRESSED
+        return status
 
 
 def narrow_line_veto(release: Release, unknown: set[Cell], status: list[np.ndarray], threshold: int):
@@ -1432,6 +1461,23 @@ def interval_suppressions(
     return out
 
 
+def line_groups(release: Release) -> dict[Cell, list[Cell]]:
+    """Count cell -> every count cell linked to it by lines and copies, whatever their status.
+
+    Computed once per release (union-find) and kept in ``release.groups``.
+    """
+    if release.groups:
+        return release.groups
+    links = [
+        {(t, m): 1.0 for m in line.members} for t, lines in enumerate(release.lines) for line in lines
+    ] + [dict.fromkeys(group, 1.0) for group in release.copies]
+    for group in connected_groups(links):
+        cells = sorted({c for terms in group for c in terms})
+        for c in cells:
+            release.groups[c] = cells
+    return release.groups
+
+
 def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, threshold: int) -> list[Cell]:
     """Visible counts to suppress together so that hidden ``cell`` can reach ``threshold``.
 
@@ -1443,16 +1489,10 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     moved of the cell's value + 1, and returns the visible counts it moves (sorted). Those, once
     suppressed, open a cycle of hidden cells around ``cell``. Empty when there is none.
     """
-    tables = sorted({cell[0]} | {t for group in release.copies if cell in group for t, _ in group})
-    cells = [
-        (t, int(r))
-        for t in tables
-        for r in np.flatnonzero((release.data[t]["measure"] == MEASURE_COUNT).to_numpy())
-        if status[t][r] != STATUS_NOT_APPLICABLE
-    ]
+    cells = [c for c in line_groups(release).get(cell, [cell]) if status[c[0]][c[1]] != STATUS_NOT_APPLICABLE]
     column = {c: j for j, c in enumerate(cells)}
     rows: list[dict[int, float]] = []
-    for t in tables:
+    for t in sorted({t for t, _ in cells}):
         for line in release.lines[t]:
             terms = {
                 column[(t, m)]: (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in column
@@ -1468,15 +1508,16 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     size = n + 2 * len(visible)
     value = np.array([release.data[t]["value"].iat[r] for t, r in cells], dtype=float)
     floor = np.where(value > 0, 1.0, 0.0)
-    matrix = np.zeros((len(rows) + len(visible) + 1, size))
-    for i, terms in enumerate(rows):
-        for j, w in terms.items():
-            matrix[i, j] = w
+    entries = [(i, j, w) for i, terms in enumerate(rows) for j, w in terms.items()]
     for k, j in enumerate(visible):  # v_j = p_j - q_j
-        matrix[len(rows) + k, [j, extra[j], extra[j] + 1]] = [1.0, -1.0, 1.0]
+        i = len(rows) + k
+        entries += [(i, j, 1.0), (i, extra[j], -1.0), (i, extra[j] + 1, 1.0)]
     target = column[cell]
-    matrix[-1, target] = 1.0
-    rhs = np.zeros(len(matrix))
+    n_rows = len(rows) + len(visible) + 1
+    entries.append((n_rows - 1, target, 1.0))
+    r_index, c_index, weights = zip(*entries, strict=True)
+    matrix = csr_array((weights, (r_index, c_index)), shape=(n_rows, size))
+    rhs = np.zeros(n_rows)
     rhs[-1] = max(1.0, threshold - value[target])
     bounds: list[tuple[float | None, float | None]] = [
         (None, None) if np.isnan(value[j]) else (floor[j] - value[j], None) for j in range(n)
@@ -1485,7 +1526,7 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     for j in visible:
         bounds += [(0.0, None), (0.0, value[j] - floor[j])]
         cost[[extra[j], extra[j] + 1]] = value[j] + 1.0
-    result = linprog(cost, A_eq=csr_array(matrix), b_eq=rhs, bounds=bounds, method="highs")
+    result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
     if result.status != 0:
         return []
     moved = result.x[:n]

@@ -40,6 +40,7 @@ def secondary_cells(
     protected: Sequence[Hashable],
     candidates: Sequence[Hashable],
     veto: Veto | None = None,
+    cache: dict | None = None,
 ) -> list[Hashable]:
     """The ``candidates`` to hide so that no ``protected`` cell is determined by the rest.
 
@@ -51,24 +52,47 @@ def secondary_cells(
     candidates : cells that may be published, most wanted first
     veto : asked about a candidate that the elimination would publish; when it says True the
         candidate is hidden (and protected) instead. It sees the cells of the candidate's
-        connected group published so far and those not yet decided.
+        connected group published so far and those not yet decided. It must depend on nothing
+        but its arguments and the data, when a ``cache`` is given.
+    cache : kept between calls with the same ``equations`` and ``veto``: the connected groups,
+        and each group's result for its protected cells and candidates (a group whose protected
+        cells did not change is not solved again)
 
     Returns
     -------
     list
         The candidates to hide, in the order of ``candidates``.
     """
+    cache = {} if cache is None else cache
+    if "groups" not in cache:
+        cache["groups"] = equation_groups(equations)
     order = {cell: i for i, cell in enumerate(candidates)}
+    is_protected = set(protected)
     hidden: list[Hashable] = []
-    for group in connected_cells(equations):
-        group_set = set(group)
-        group_protected = [c for c in protected if c in group_set]
-        group_candidates = sorted((c for c in group if c in order), key=order.__getitem__)
+    for group, group_equations in cache["groups"]:
+        group_protected = tuple(c for c in group if c in is_protected)
+        group_candidates = tuple(sorted((c for c in group if c in order), key=order.__getitem__))
         if not group_protected or not group_candidates:
             continue
-        group_equations = [e for e in equations if next(iter(e)) in group_set]
-        hidden += eliminate(group, group_equations, group_protected, group_candidates, veto)
+        key = (group[0], group_protected, group_candidates)
+        if key not in cache:
+            cache[key] = eliminate(
+                group, group_equations, list(group_protected), list(group_candidates), veto
+            )
+        hidden += cache[key]
     return sorted(hidden, key=order.__getitem__)
+
+
+def equation_groups(
+    equations: Sequence[dict[Hashable, float]],
+) -> list[tuple[list[Hashable], list[dict[Hashable, float]]]]:
+    """The connected groups of cells of ``equations``, each with its equations."""
+    groups = connected_cells(equations)
+    where = {cell: i for i, group in enumerate(groups) for cell in group}
+    grouped: list[list[dict[Hashable, float]]] = [[] for _ in groups]
+    for terms in equations:
+        grouped[where[next(iter(terms))]].append(terms)
+    return list(zip(groups, grouped, strict=True))
 
 
 def connected_cells(equations: Sequence[dict[Hashable, float]]) -> list[list[Hashable]]:
@@ -107,32 +131,52 @@ def eliminate(
         for cell, coefficient in terms.items():
             matrix[i, row[cell]] += coefficient
     basis = null_space_basis(matrix)
-    guarded = [row[c] for c in protected]
+    width = basis.shape[1]  # columns in use: a published cell's pivot column is swapped to the end
+    guarded = np.zeros(len(cells), dtype=bool)
+    guarded[[row[c] for c in protected]] = True
     hidden: list[Hashable] = []
     published: set[Hashable] = set()
     pending = set(candidates)
     for cell in candidates:
         pending.discard(cell)
         j = row[cell]
-        pivot_row = basis[j]
-        if not (np.abs(pivot_row) > ZERO_TOLERANCE).any():
+        pivot_row = basis[j, :width]
+        nonzero = np.flatnonzero(np.abs(pivot_row) > ZERO_TOLERANCE)
+        if not nonzero.size:
             published.add(cell)
             continue  # already determined by what is published: showing it adds nothing
-        q = int(np.argmax(np.abs(pivot_row)))
-        factor = basis[:, q] / pivot_row[q]
-        after = basis[guarded] - np.outer(factor[guarded], pivot_row)
-        after[:, q] = 0.0
-        if (np.abs(after) <= ZERO_TOLERANCE).all(axis=1).any() or (
-            veto is not None and veto(cell, published, pending)
-        ):
+        q = int(nonzero[np.argmax(np.abs(pivot_row[nonzero]))])
+        moved = np.flatnonzero(np.abs(basis[:, q]) > ZERO_TOLERANCE)  # rows the step changes
+        factor = basis[moved, q] / pivot_row[q]
+        if pins_a_guarded_cell(
+            basis[:, :width], moved[guarded[moved]], factor[guarded[moved]], pivot_row, q
+        ) or (veto is not None and veto(cell, published, pending)):
             hidden.append(cell)
-            guarded.append(j)
+            guarded[j] = True
             continue
         published.add(cell)
-        basis -= np.outer(factor, pivot_row)
-        basis = np.delete(basis, q, axis=1)
-        basis[np.abs(basis) <= ZERO_TOLERANCE] = 0.0
+        block = basis[np.ix_(moved, nonzero)] - np.outer(factor, pivot_row[nonzero])
+        block[np.abs(block) <= ZERO_TOLERANCE] = 0.0
+        basis[np.ix_(moved, nonzero)] = block
+        width -= 1
+        basis[:, q] = basis[:, width]
+        basis[:, width] = 0.0
     return hidden
+
+
+def pins_a_guarded_cell(
+    basis: np.ndarray, rows: np.ndarray, factor: np.ndarray, pivot_row: np.ndarray, q: int
+) -> bool:
+    """Whether eliminating with ``pivot_row`` (pivot column ``q``) zeroes one of ``rows``.
+
+    ``factor`` is each row's multiple of the pivot row. Rows whose entry in column ``q`` is 0 do
+    not change, so only the rows given need a look.
+    """
+    if not rows.size:
+        return False
+    after = basis[rows] - np.outer(factor, pivot_row)
+    after[:, q] = 0.0
+    return bool((np.abs(after) <= ZERO_TOLERANCE).all(axis=1).any())
 
 
 def null_space_basis(matrix: np.ndarray) -> np.ndarray:
