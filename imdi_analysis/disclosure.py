@@ -71,20 +71,36 @@ from the data, not declared:
     (:func:`sibling_copies`), like the stacked totals above.
 (c) *share × base within a table* is (a) with both cells in the same table.
 
-The tables are solved to a fixed point: (1) each table by :func:`apply_disclosure`, with the
-cells forced by earlier rounds given to it as suppressed; (2) :func:`linked_suppressions`: a
-visible copy of a suppressed cell, a visible share of a suppressed count, and a visible share
-whose visible non-zero count and suppressed base give the base back (count / share) are
-suppressed; (3) when (2) adds nothing, :func:`interval_suppressions` sets up everything a reader
-has — every line of every table, every copy, every visible share × base — as linear equations in
-the hidden counts and, per connected group, asks HiGHS (``scipy.optimize.linprog``) for each
-suppressed count's largest value, each hidden non-zero count being at least 1 (zeros are shown
-as ``-``). A count fails when the equations determine it (rank test) or its largest value is
-below the threshold (it is then known to hold 1 … threshold − 1); it gets a partner: the
-smallest visible count, large enough to lift the interval past the threshold, in a line that
-binds it. Tables that got new suppressed cells go back to (1). Suppression only ever grows, so
-this ends. Every choice is ordered by value, then table and row position, and every loop runs
-over sorted cells, so the same data give the same pattern whatever the row order.
+The release is protected in one pass over all its count cells, not table by table:
+(1) statuses and primary suppressions of every table (steps 1 and 2);
+(2) secondary suppression by Gaussian elimination (:class:`GaussStep`, the engine is
+:func:`imdi_analysis.disclosure_gauss.secondary_cells`, after Langsrud's GaussSuppression):
+every line of every table and every pair of copies (a) and (b) is an equation; starting from
+everything hidden, the visible counts are shown one at a time, zeros first, then the largest
+value first (then totals, table key and categories, never row order), and a count is shown only
+when no suppressed count becomes determined by what is shown, and when it is not the last
+undecided cell of a line whose visible total would leave the hidden cells of that line so few
+persons that each non-zero one holds 1 … threshold − 1; otherwise it is suppressed and
+protected in turn. Small cells thus end up as each other's partners and large cells are shown;
+(3) step 3 per table; (4) :func:`linked_suppressions`: a visible share of a suppressed count,
+and a visible share whose visible non-zero count and suppressed base give the base back
+(count / share), are suppressed; (5) when (4) adds nothing, :func:`interval_suppressions` sets
+up everything a reader has — every line of every table, every copy, every visible share × base
+— as linear equations in the hidden counts and, per connected group, asks HiGHS
+(``scipy.optimize.linprog``) for each suppressed count's largest value, each hidden non-zero
+count being at least 1 (zeros are shown as ``-``). A count fails when the equations determine it
+(rank test) or its largest value is below the threshold (it is then known to hold
+1 … threshold − 1). Its partners are the visible counts that the cheapest direction raising it
+past the threshold has to move (:func:`cycle_partners`, a linear program over its group of
+lines; cost: persons moved times value + 1), or else the smallest visible count, large enough,
+in a line that binds it (:func:`interval_partner`). The cells (4) and (5) add are protected like
+primary suppressions and (2) runs again (only the groups of equations that changed). Suppression
+of the wanted cells only ever grows, so this ends. Every choice is ordered by value, then table
+and categories or row position, and every loop runs over sorted cells, so the same data give the
+same pattern whatever the row order.
+
+:func:`apply_disclosure` (one table on its own, used where a table is published alone) keeps
+the line-by-line greedy of step 4 above; :func:`protect_release` is what the appendix publishes.
 
 Guarantee
 ---------
@@ -1075,11 +1091,12 @@ def protect_release(
 ) -> list[AppendixTable]:
     """Disclosure control over every table of one report, with linked cells protected together.
 
-    Each table is protected by :func:`apply_disclosure`; then the links between tables are
-    applied (:func:`linked_suppressions`) and every hidden count is checked against all published
-    relations at once (:func:`interval_suppressions`). Cells those steps add are passed back to
-    the tables as suppressed and the tables concerned are protected again, until nothing changes
-    (a fixed point, as sdcTable's linked tables and GaussSuppression iterate).
+    Primary suppression per table, then secondary suppression over all count cells of the
+    release at once by Gaussian elimination (:class:`GaussStep`); then the links between tables
+    are applied (:func:`linked_suppressions`) and every hidden count is checked against all
+    published relations at once (:func:`interval_suppressions`). Cells those steps add are
+    protected like primary suppressions and the elimination runs again, until nothing changes
+    (see "Linked tables" in the module docstring).
 
     Parameters
     ----------
@@ -1267,19 +1284,6 @@ def check_one_report(tables: Sequence[AppendixTable]) -> None:
     keys = [t.key for t in tables]
     if len(set(keys)) != len(keys):
         raise DisclosureError(f"protect_release got table keys more than once: {sorted(keys)}.")
-
-
-def force_suppressed(table: AppendixTable, rows: set[int]) -> AppendixTable:
-    """A copy of ``table`` whose cells ``rows`` carry status ``:`` (kept by :func:`apply_disclosure`)."""
-    if not rows:
-        return table
-    data = table.data.copy()
-    given = data["status"] if "status" in data.columns else pd.Series(STATUS_SHOWN, index=data.index)
-    status = clean_statuses(given).to_numpy(dtype=object).copy()
-    positions = sorted(r for r in rows if status[r] not in (STATUS_NOT_APPLICABLE, STATUS_MISSING))
-    status[positions] = STATUS_SUPPRESSED
-    data["status"] = status
-    return dataclasses.replace(table, data=data)
 
 
 def sibling_groups(tables: Sequence[AppendixTable]) -> list[list[int]]:
