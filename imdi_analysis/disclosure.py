@@ -1428,7 +1428,9 @@ def interval_suppressions(
     (``scipy.optimize.linprog``, HiGHS); the count fails when the relations determine it exactly
     (its unit vector lies in their row space) or when it must lie in ``1 … threshold - 1``
     (largest value below the threshold, the smallest being at least 1 for a non-zero count: a
-    reader knows zeros are shown as ``-``). One partner per failing cell is returned
+    reader knows zeros are shown as ``-``). Partners are returned for each failing cell whose
+    lines got none yet this round: the visible counts of the cheapest direction that raises it
+    past the threshold (:func:`cycle_partners`), or when there is none one count of its lines
     (:func:`interval_partner`). ``cache`` keeps the results of groups that did not change.
     """
     cache = {} if cache is None else cache
