@@ -11,8 +11,10 @@ protected twice:
   unsafe; 10 % safety range) and modular suppression ``MOD(1)`` (HiTaS), cost = cell value.
 
 Both results are then certified by our audit (:func:`imdi_analysis.audit.certify_tables` when it
-exists, else the line check :func:`imdi_analysis.disclosure.disclosure_problems`), and their
-information loss is compared: secondary suppressions (cells hidden beyond the primary ones) and
+exists, else the line check :func:`imdi_analysis.disclosure.disclosure_problems`), and checked by
+the stricter check ``protect_release`` itself repairs against ("floor 1": a reader knows that
+zeros are shown as ``-``, so every hidden count is at least 1 — the audit's attacker only knows
+counts are at least 0; :func:`strict_failures`), and their information loss is compared: secondary suppressions (cells hidden beyond the primary ones) and
 persons hidden (the sum of the values of all hidden cells, totals included, as τ-ARGUS's default
 cost counts them). Goal (issue 13): no audit failure, loss ≤ 1.1 × τ-ARGUS.
 
@@ -72,6 +74,7 @@ class Protection:
     secondary: int
     persons_hidden: float
     findings: list[str]
+    strict: int  # hidden counts failing the floor-1 interval check of protect_release
 
 
 def count_slice(table: AppendixTable, year: int) -> AppendixTable:
@@ -176,6 +179,24 @@ def certify(table: AppendixTable) -> list[str]:
     return [str(f) for f in certify_tables([table], THRESHOLD)]
 
 
+def strict_failures(original: AppendixTable, published: AppendixTable) -> int:
+    """Hidden counts of ``published`` that are determined or confined to 1 … threshold − 1 when
+    every hidden non-zero count is known to be at least 1 (``protect_release``'s own check)."""
+    from imdi_analysis.disclosure import Release, connected_groups, failing_cells, published_equations
+
+    release = Release.create([original])
+    keyed = published.data.set_index(list(published.dims))["status"].astype(str)
+    index = pd.MultiIndex.from_frame(release.data[0][list(original.dims)].astype(str))
+    status = [keyed.reindex(index).fillna("").to_numpy(dtype=object)]
+    equations = published_equations(release, status)
+    rhs = {id(terms): b for terms, b in equations}
+    groups = connected_groups([terms for terms, _ in equations])
+    return sum(
+        len(failing_cells(release, status, [(t, rhs[id(t)]) for t in group], THRESHOLD, {}))
+        for group in groups
+    )
+
+
 def auditor_name() -> str:
     try:
         from imdi_analysis.audit import certify_tables  # noqa: F401
@@ -196,6 +217,7 @@ def loss(original: AppendixTable, published: AppendixTable, seconds: float) -> P
         secondary=int((hidden & ~primary).sum()),
         persons_hidden=float(values[hidden].sum()),
         findings=certify(published),
+        strict=strict_failures(original, published),
     )
 
 
@@ -240,38 +262,44 @@ def main(argv: list[str] | None = None) -> None:
         machine_description(),
         "",
         "| scale | table | cells | primary | secondary ours / τ | ratio | persons hidden ours / τ | ratio "
-        "| audit failures ours / τ | ms ours / τ |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| audit failures ours / τ | floor-1 failures ours / τ | ms ours / τ |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     totals: dict[float, list[float]] = {}
     for scale in parse_scales(args.scales):
         folder, _ = shared_data(scale)
         for table in build_tables(folder, REPORT_YEAR):
             ours, tau = compare(table, args.repeat)
-            total = totals.setdefault(scale, [0, 0, 0, 0, 0, 0])
+            total = totals.setdefault(scale, [0, 0, 0, 0, 0, 0, 0, 0])
             for i, value in enumerate(
                 [ours.secondary, tau.secondary, ours.persons_hidden, tau.persons_hidden]
             ):
                 total[i] += value
             total[4] += len(ours.findings)
             total[5] += len(tau.findings)
+            total[6] += ours.strict
+            total[7] += tau.strict
             lines.append(
                 f"| {scale:g} | {table.key} | {len(table.data)} | {ours.primary} "
                 f"| {ours.secondary} / {tau.secondary} | {ratio(ours.secondary, tau.secondary)} "
                 f"| {ours.persons_hidden:.0f} / {tau.persons_hidden:.0f} "
                 f"| {ratio(ours.persons_hidden, tau.persons_hidden)} "
-                f"| {len(ours.findings)} / {len(tau.findings)} "
+                f"| {len(ours.findings)} / {len(tau.findings)} | {ours.strict} / {tau.strict} "
                 f"| {fmt(ours.seconds * 1000, 0)} / {fmt(tau.seconds * 1000, 0)} |"
             )
             print(lines[-1], flush=True)
-    lines += ["", "| scale | secondary ours / τ | persons hidden ours / τ | audit failures ours / τ | goal |"]
-    lines.append("|---:|---:|---:|---:|---|")
+    lines += [
+        "",
+        "| scale | secondary ours / τ | persons hidden ours / τ | audit failures ours / τ "
+        "| floor-1 failures ours / τ | goal |",
+    ]
+    lines.append("|---:|---:|---:|---:|---:|---|")
     for scale, t in totals.items():
         met = t[4] == 0 and (t[2] <= LOSS_TARGET * t[3] if t[3] else t[2] == 0)
         lines.append(
             f"| {scale:g} | {t[0]:.0f} / {t[1]:.0f} ({ratio(t[0], t[1])}) "
             f"| {t[2]:.0f} / {t[3]:.0f} ({ratio(t[2], t[3])}) | {t[4]:.0f} / {t[5]:.0f} "
-            f"| {'met' if met else 'NOT met'} (no failure of ours, persons hidden ≤ {LOSS_TARGET} × τ) |"
+            f"| {t[6]:.0f} / {t[7]:.0f} | {'met' if met else 'NOT met'} (no failure of ours, persons hidden ≤ {LOSS_TARGET} × τ) |"
         )
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")

@@ -71,20 +71,36 @@ from the data, not declared:
     (:func:`sibling_copies`), like the stacked totals above.
 (c) *share × base within a table* is (a) with both cells in the same table.
 
-The tables are solved to a fixed point: (1) each table by :func:`apply_disclosure`, with the
-cells forced by earlier rounds given to it as suppressed; (2) :func:`linked_suppressions`: a
-visible copy of a suppressed cell, a visible share of a suppressed count, and a visible share
-whose visible non-zero count and suppressed base give the base back (count / share) are
-suppressed; (3) when (2) adds nothing, :func:`interval_suppressions` sets up everything a reader
-has — every line of every table, every copy, every visible share × base — as linear equations in
-the hidden counts and, per connected group, asks HiGHS (``scipy.optimize.linprog``) for each
-suppressed count's largest value, each hidden non-zero count being at least 1 (zeros are shown
-as ``-``). A count fails when the equations determine it (rank test) or its largest value is
-below the threshold (it is then known to hold 1 … threshold − 1); it gets a partner: the
-smallest visible count, large enough to lift the interval past the threshold, in a line that
-binds it. Tables that got new suppressed cells go back to (1). Suppression only ever grows, so
-this ends. Every choice is ordered by value, then table and row position, and every loop runs
-over sorted cells, so the same data give the same pattern whatever the row order.
+The release is protected in one pass over all its count cells, not table by table:
+(1) statuses and primary suppressions of every table (steps 1 and 2);
+(2) secondary suppression by Gaussian elimination (:class:`GaussStep`, the engine is
+:func:`imdi_analysis.disclosure_gauss.secondary_cells`, after Langsrud's GaussSuppression):
+every line of every table and every pair of copies (a) and (b) is an equation; starting from
+everything hidden, the visible counts are shown one at a time, zeros first, then the largest
+value first (then totals, table key and categories, never row order), and a count is shown only
+when no suppressed count becomes determined by what is shown, and when it is not the last
+undecided cell of a line whose visible total would leave the hidden cells of that line so few
+persons that each non-zero one holds 1 … threshold − 1; otherwise it is suppressed and
+protected in turn. Small cells thus end up as each other's partners and large cells are shown;
+(3) step 3 per table; (4) :func:`linked_suppressions`: a visible share of a suppressed count,
+and a visible share whose visible non-zero count and suppressed base give the base back
+(count / share), are suppressed; (5) when (4) adds nothing, :func:`interval_suppressions` sets
+up everything a reader has — every line of every table, every copy, every visible share × base
+— as linear equations in the hidden counts and, per connected group, asks HiGHS
+(``scipy.optimize.linprog``) for each suppressed count's largest value, each hidden non-zero
+count being at least 1 (zeros are shown as ``-``). A count fails when the equations determine it
+(rank test) or its largest value is below the threshold (it is then known to hold
+1 … threshold − 1). Its partners are the visible counts that the cheapest direction raising it
+past the threshold has to move (:func:`cycle_partners`, a linear program over its group of
+lines; cost: persons moved times value + 1), or else the smallest visible count, large enough,
+in a line that binds it (:func:`interval_partner`). The cells (4) and (5) add are protected like
+primary suppressions and (2) runs again (only the groups of equations that changed). Suppression
+of the wanted cells only ever grows, so this ends. Every choice is ordered by value, then table
+and categories or row position, and every loop runs over sorted cells, so the same data give the
+same pattern whatever the row order.
+
+:func:`apply_disclosure` (one table on its own, used where a table is published alone) keeps
+the line-by-line greedy of step 4 above; :func:`protect_release` is what the appendix publishes.
 
 Guarantee
 ---------
@@ -115,6 +131,7 @@ import pandas as pd
 from scipy.optimize import linprog
 from scipy.sparse import csr_array
 
+from imdi_analysis.disclosure_gauss import Veto, secondary_cells
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.tables import (
     MEASURE_COUNT,
@@ -1028,6 +1045,7 @@ SIBLING_KEY = re.compile(r"^(\d+)")
 SHARE_SCALE = {MEASURE_SHARE: 1.0, MEASURE_PERCENT: 100.0}
 SHARE_TOLERANCE = 1e-6  # relative: a share links to a count when count = share × base to this precision
 UNBOUNDED = 1e12  # an LP maximum at or beyond this is "no upper bound"
+CYCLE_TOLERANCE = 1e-7  # a count that the protecting direction moves by more than this is suppressed
 
 
 @dataclass(frozen=True)
@@ -1053,6 +1071,7 @@ class Release:
     lines: list[list[Line]]  # per table
     copies: list[tuple[Cell, ...]]  # cells that are one quantity: stacked totals and sibling copies
     shares: list[ShareLink]
+    groups: dict[Cell, list[Cell]] = dataclasses.field(default_factory=dict)  # see line_groups
 
     @classmethod
     def create(cls, tables: Sequence[AppendixTable]) -> Release:
@@ -1072,11 +1091,12 @@ def protect_release(
 ) -> list[AppendixTable]:
     """Disclosure control over every table of one report, with linked cells protected together.
 
-    Each table is protected by :func:`apply_disclosure`; then the links between tables are
-    applied (:func:`linked_suppressions`) and every hidden count is checked against all published
-    relations at once (:func:`interval_suppressions`). Cells those steps add are passed back to
-    the tables as suppressed and the tables concerned are protected again, until nothing changes
-    (a fixed point, as sdcTable's linked tables and GaussSuppression iterate).
+    Primary suppression per table, then secondary suppression over all count cells of the
+    release at once by Gaussian elimination (:class:`GaussStep`); then the links between tables
+    are applied (:func:`linked_suppressions`) and every hidden count is checked against all
+    published relations at once (:func:`interval_suppressions`). Cells those steps add are
+    protected like primary suppressions and the elimination runs again, until nothing changes
+    (see "Linked tables" in the module docstring).
 
     Parameters
     ----------
@@ -1097,23 +1117,160 @@ def protect_release(
     threshold = check_threshold(threshold)
     check_one_report(tables)
     release = Release.create(tables)
-    forced: list[set[int]] = [set() for _ in release.tables]
-    disclosed: list[AppendixTable | None] = [None] * len(release.tables)
-    dirty = set(range(len(release.tables)))
+    wanted = [primary_status(release, i, threshold) for i in range(len(release.tables))]
+    gauss = GaussStep.create(release, wanted, threshold)
     cache: dict = {}
+    links: dict[tuple, np.ndarray] = {}
     while True:
-        for i in sorted(dirty):
-            disclosed[i] = apply_disclosure(force_suppressed(release.tables[i], forced[i]), threshold)
-        status = [d.data["status"].to_numpy(dtype=object) for d in disclosed]
+        status = gauss.run(wanted)
+        status = [cached_links(release, i, st, links) for i, st in enumerate(status)]
         new = linked_suppressions(release, status)
         if not new:
             new = interval_suppressions(release, status, threshold, cache)
-        new = sorted(cell for cell in new if cell[1] not in forced[cell[0]])
+        new = sorted((t, r) for t, r in new if wanted[t][r] in VISIBLE_STATUSES)
         if not new:
-            return list(disclosed)
-        for table, row in new:
-            forced[table].add(row)
-        dirty = {table for table, _ in new}
+            break
+        for t, r in new:
+            wanted[t][r] = STATUS_SUPPRESSED
+    return [
+        finish_table(table, data, st, threshold)
+        for table, data, st in zip(release.tables, release.data, status, strict=True)
+    ]
+
+
+def primary_status(release: Release, table: int, threshold: int) -> np.ndarray:
+    """Steps 1 and 2 of :func:`apply_disclosure` for one table of ``release``, copies shared."""
+    data, spec = release.data[table], release.tables[table]
+    copies = find_copies(data, spec.dims, spec.stacking)
+    check_copies(data, spec, copies)
+    return share_status(initial_status(data, threshold), copies)
+
+
+def cached_links(release: Release, table: int, status: np.ndarray, cache: dict) -> np.ndarray:
+    """:func:`table_links`, remembered per table and status (most tables do not change in a round)."""
+    key = (table, tuple(status))
+    if key not in cache:
+        cache[key] = table_links(release, table, status)
+    return cache[key].copy()
+
+
+def table_links(release: Release, table: int, status: np.ndarray) -> np.ndarray:
+    """Step 3 of :func:`apply_disclosure` for one table: shares of hidden counts, copies shared."""
+    data, spec = release.data[table], release.tables[table]
+    status = link_shares(data, status, spec.dims)
+    return share_status(status, find_copies(data, spec.dims, spec.stacking))
+
+
+@dataclass
+class GaussStep:
+    """Step 4 over the whole release: hide the counts :func:`secondary_cells` picks.
+
+    Unknowns are every count cell but the not applicable ones (``.``, a known 0); the equations
+    are every line of every table and every pair of copies. Suppressed counts are protected;
+    missing ones (``..``) are unknowns never published. Candidates are the visible counts, zeros
+    first (a ``-`` is hidden only when showing it would give a suppressed cell away), then the
+    larger value first, then the cell that is a total in more dimensions, then table key and
+    categories (so that the pattern does not depend on row order). Set up once per release
+    (:meth:`create`); :meth:`run` is called again whenever the protected cells grow, and solves
+    again only the groups of equations whose protected cells changed.
+    """
+
+    counts: list[Cell]
+    equations: list[dict[Cell, float]]
+    keys: list[list[tuple]]
+    veto: Veto
+    cache: dict
+
+    @classmethod
+    def create(cls, release: Release, status: list[np.ndarray], threshold: int) -> GaussStep:
+        counts = [
+            (t, int(r))
+            for t, data in enumerate(release.data)
+            for r in np.flatnonzero((data["measure"] == MEASURE_COUNT).to_numpy())
+            if status[t][r] != STATUS_NOT_APPLICABLE
+        ]
+        unknown = set(counts)
+        equations: list[dict[Cell, float]] = []
+        for t, lines in enumerate(release.lines):
+            for line in lines:
+                terms = {
+                    (t, m): (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in unknown
+                }
+                if terms:
+                    equations.append(terms)
+        for group in release.copies:
+            for other in group[1:]:
+                if group[0] in unknown and other in unknown:
+                    equations.append({group[0]: 1.0, other: -1.0})
+        veto = narrow_line_veto(release, unknown, status, threshold)
+        return cls(counts, equations, preference_keys(release, status), veto, {})
+
+    def run(self, status: list[np.ndarray]) -> list[np.ndarray]:
+        """``status`` with the secondary suppressions of the counts added."""
+        protected = [c for c in self.counts if status[c[0]][c[1]] == STATUS_SUPPRESSED]
+        candidates = sorted(
+            (c for c in self.counts if status[c[0]][c[1]] in VISIBLE_STATUSES),
+            key=lambda c: self.keys[c[0]][c[1]],
+        )
+        status = [st.copy() for st in status]
+        for t, r in secondary_cells(self.equations, protected, candidates, self.veto, self.cache):
+            status[t][r] = STATUS_SUPPRESSED
+        return status
+
+
+def narrow_line_veto(release: Release, unknown: set[Cell], status: list[np.ndarray], threshold: int):
+    """A veto for :func:`secondary_cells`: showing the last undecided cell of a line would leave
+    its hidden parts so few persons, read off its visible total, that each non-zero one is known
+    to hold 1 … ``threshold - 1`` (as :func:`line_leak` ``"narrow"``). Lines with a missing
+    figure are skipped (a second unknown)."""
+    values = [d["value"].to_numpy() for d in release.data]
+    lines_of: dict[Cell, list[tuple[int, Line]]] = {}
+    for t, lines in enumerate(release.lines):
+        for line in lines:
+            for m in line.members:
+                lines_of.setdefault((t, m), []).append((t, line))
+
+    def veto(cell: Cell, published: set, pending: set) -> bool:
+        for t, line in lines_of.get(cell, ()):
+            members = [(t, m) for m in line.members]
+            if any(m in pending for m in members) or any(
+                status[t][m] == STATUS_MISSING for m in line.members
+            ):
+                continue  # still undecided cells in the line, or a second unknown
+            hidden = [m for m in members if m != cell and m in unknown and m not in published]
+            if not hidden or (t, line.total) in hidden:
+                continue
+            held = [float(values[t][m]) for _, m in hidden]
+            nonzero = sum(v > 0 for v in held)
+            if nonzero and sum(held) - (nonzero - 1) < threshold:
+                return True
+        return False
+
+    return veto
+
+
+def preference_keys(release: Release, status: list[np.ndarray]) -> list[list[tuple]]:
+    """Per table and row, the sort key of a count to publish (smaller is published first): zeros,
+    then larger values, then totals in more dimensions, then table key and categories."""
+    out = []
+    for data, table, st in zip(release.data, release.tables, status, strict=True):
+        value = data["value"].to_numpy()
+        totals = total_counts(data, table.dims)
+        dims = sorted(table.dims)
+        labels = data[dims].astype(str).to_numpy() if dims else np.empty((len(data), 0), dtype=object)
+        out.append(
+            [
+                (
+                    st[r] != STATUS_ZERO,
+                    0.0 if st[r] == STATUS_ZERO or np.isnan(value[r]) else -float(value[r]),
+                    -int(totals[r]),
+                    table.key,
+                    tuple(labels[r]),
+                )
+                for r in range(len(data))
+            ]
+        )
+    return out
 
 
 def check_one_report(tables: Sequence[AppendixTable]) -> None:
@@ -1127,19 +1284,6 @@ def check_one_report(tables: Sequence[AppendixTable]) -> None:
     keys = [t.key for t in tables]
     if len(set(keys)) != len(keys):
         raise DisclosureError(f"protect_release got table keys more than once: {sorted(keys)}.")
-
-
-def force_suppressed(table: AppendixTable, rows: set[int]) -> AppendixTable:
-    """A copy of ``table`` whose cells ``rows`` carry status ``:`` (kept by :func:`apply_disclosure`)."""
-    if not rows:
-        return table
-    data = table.data.copy()
-    given = data["status"] if "status" in data.columns else pd.Series(STATUS_SHOWN, index=data.index)
-    status = clean_statuses(given).to_numpy(dtype=object).copy()
-    positions = sorted(r for r in rows if status[r] not in (STATUS_NOT_APPLICABLE, STATUS_MISSING))
-    status[positions] = STATUS_SUPPRESSED
-    data["status"] = status
-    return dataclasses.replace(table, data=data)
 
 
 def sibling_groups(tables: Sequence[AppendixTable]) -> list[list[int]]:
@@ -1284,7 +1428,9 @@ def interval_suppressions(
     (``scipy.optimize.linprog``, HiGHS); the count fails when the relations determine it exactly
     (its unit vector lies in their row space) or when it must lie in ``1 … threshold - 1``
     (largest value below the threshold, the smallest being at least 1 for a non-zero count: a
-    reader knows zeros are shown as ``-``). One partner per failing cell is returned
+    reader knows zeros are shown as ``-``). Partners are returned for each failing cell whose
+    lines got none yet this round: the visible counts of the cheapest direction that raises it
+    past the threshold (:func:`cycle_partners`), or when there is none one count of its lines
     (:func:`interval_partner`). ``cache`` keeps the results of groups that did not change.
     """
     cache = {} if cache is None else cache
@@ -1299,6 +1445,11 @@ def interval_suppressions(
             lines = binding_lines(release, status, own, threshold) or own
             if touched.intersection((t, m) for t, line in lines for m in line.members):
                 continue  # a partner was just added in one of these lines: check again first
+            cycle = cycle_partners(release, status, cell, threshold)
+            if cycle:
+                out.update(cycle)
+                touched.update((t, m) for t, line in lines for m in line.members)
+                continue
             partner = interval_partner(release, status, lines, cell, largest, threshold)
             if partner is None:  # its lines are hidden: widen to the lines of the whole group
                 lines = lines_with(release, sorted({c for terms in group for c in terms}))
@@ -1314,6 +1465,82 @@ def interval_suppressions(
             out.add(partner)
             touched.update((t, m) for t, line in lines for m in line.members)
     return out
+
+
+def line_groups(release: Release) -> dict[Cell, list[Cell]]:
+    """Count cell -> every count cell linked to it by lines and copies, whatever their status.
+
+    Computed once per release (union-find) and kept in ``release.groups``.
+    """
+    if release.groups:
+        return release.groups
+    links = [
+        {(t, m): 1.0 for m in line.members} for t, lines in enumerate(release.lines) for line in lines
+    ] + [dict.fromkeys(group, 1.0) for group in release.copies]
+    for group in connected_groups(links):
+        cells = sorted({c for terms in group for c in terms})
+        for c in cells:
+            release.groups[c] = cells
+    return release.groups
+
+
+def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, threshold: int) -> list[Cell]:
+    """Visible counts to suppress together so that hidden ``cell`` can reach ``threshold``.
+
+    A reader's solutions differ from the true values by a direction ``v`` that keeps every line
+    and copy of the tables involved balanced (``A v = 0``) and no count below its floor (1 for a
+    non-zero count, 0 for a zero). ``cell`` passes once some such ``v`` raises it by
+    ``max(1, threshold - value)`` while moving hidden cells only; this linear program
+    (HiGHS) finds the cheapest ``v`` that may also move visible counts, at a cost per person
+    moved of the cell's value + 1, and returns the visible counts it moves (sorted). Those, once
+    suppressed, open a cycle of hidden cells around ``cell``. Empty when there is none.
+    """
+    cells = [c for c in line_groups(release).get(cell, [cell]) if status[c[0]][c[1]] != STATUS_NOT_APPLICABLE]
+    column = {c: j for j, c in enumerate(cells)}
+    rows: list[dict[int, float]] = []
+    for t in sorted({t for t, _ in cells}):
+        for line in release.lines[t]:
+            terms = {
+                column[(t, m)]: (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in column
+            }
+            if terms:
+                rows.append(terms)
+    for group in release.copies:
+        present = [column[c] for c in group if c in column]
+        rows += [{present[0]: 1.0, other: -1.0} for other in present[1:]]
+    n = len(cells)
+    visible = [j for j, (t, r) in enumerate(cells) if status[t][r] in VISIBLE_STATUSES]
+    extra = {j: n + 2 * k for k, j in enumerate(visible)}  # p_j at n + 2k, q_j at n + 2k + 1
+    size = n + 2 * len(visible)
+    value = np.array([release.data[t]["value"].iat[r] for t, r in cells], dtype=float)
+    floor = np.where(value > 0, 1.0, 0.0)
+    entries = [(i, j, w) for i, terms in enumerate(rows) for j, w in terms.items()]
+    for k, j in enumerate(visible):  # v_j = p_j - q_j
+        i = len(rows) + k
+        entries += [(i, j, 1.0), (i, extra[j], -1.0), (i, extra[j] + 1, 1.0)]
+    target = column[cell]
+    n_rows = len(rows) + len(visible) + 1
+    entries.append((n_rows - 1, target, 1.0))
+    r_index, c_index, weights = zip(*entries, strict=True)
+    matrix = csr_array((weights, (r_index, c_index)), shape=(n_rows, size))
+    rhs = np.zeros(n_rows)
+    rhs[-1] = max(1.0, threshold - value[target])
+    bounds: list[tuple[float | None, float | None]] = [
+        (None, None) if np.isnan(value[j]) else (floor[j] - value[j], None) for j in range(n)
+    ]
+    cost = np.zeros(size)
+    for j in visible:
+        bounds += [(0.0, None), (0.0, value[j] - floor[j])]
+        cost[[extra[j], extra[j] + 1]] = value[j] + 1.0
+    result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+    if result.status != 0:
+        return []
+    moved = result.x[:n]
+    return sorted(
+        cells[j]
+        for j in visible
+        if abs(moved[j]) > CYCLE_TOLERANCE and status[cells[j][0]][cells[j][1]] == STATUS_SHOWN
+    )
 
 
 def binding_lines(
