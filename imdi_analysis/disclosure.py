@@ -27,17 +27,13 @@ Steps of :func:`apply_disclosure`
    count reveals its base (count / share): when that base is a suppressed count cell of the
    table (a share of a suppressed total), the share is suppressed (:func:`revealing_shares`).
 4. Secondary suppression. Cells that differ only in one dimension, together with that
-   dimension's total ("I alt"), form a *line*: total = sum of the other cells. A line with exactly
-   one suppressed cell gives it away, so the smallest non-zero visible non-total cell of the line
-   is suppressed as well, preferring a cell that also closes another leaking line (or the line's
-   total when there is none); the choice is greedy, so safe but not always the fewest cells. Two
-   further leaks are closed: suppressed cells whose sum, read off the line, equals their number
-   (each must be 1, since zeros are shown as ``-``); and cells that several lines determine
-   together (row and column equations combined: the linear system of all lines is solved for the
-   unknown cells, as GaussSuppression does, and a cell it determines gets a partner suppressed).
-   Dimensions without a total (the time dimension) impose no line. This repeats until nothing
-   changes. Step 3 runs after step 4 (which changes counts only), so it covers secondary
-   suppressions too.
+   dimension's total ("I alt"), form a *line*: total = sum of the other cells. Dimensions
+   without a total (the time dimension) impose no line. Counts are suppressed until no
+   suppressed count can be determined from the lines (alone or combined, as GaussSuppression
+   solves them) nor be confined to 1 … threshold − 1, as for a release of one table: see
+   "Linked tables" below (Gaussian elimination, then a linear-programming check and repair).
+   Step 3 runs after step 4 (which changes counts only), so it covers secondary suppressions
+   too.
 5. Totals are never altered: a visible total shows its exact, unsuppressed value.
 
 Stacked distributions
@@ -99,8 +95,11 @@ of the wanted cells only ever grows, so this ends. Every choice is ordered by va
 and categories or row position, and every loop runs over sorted cells, so the same data give the
 same pattern whatever the row order.
 
-:func:`apply_disclosure` (one table on its own, used where a table is published alone) keeps
-the line-by-line greedy of step 4 above; :func:`protect_release` is what the appendix publishes.
+:func:`apply_disclosure` is :func:`protect_release` of a release of one table (used where a
+table is published on its own). It replaced a line-by-line greedy (the smallest partner of each
+leaking line), which broke ties by row order and could hide zeros in sparse tables; with it,
+:func:`protect_release` hid 4.8 times the persons τ-ARGUS hides on the benchmark tables at
+scale 1, 2.5 times now (``benchmarks/results_tauargus.md``).
 
 Guarantee
 ---------
@@ -178,6 +177,8 @@ class Line:
 def apply_disclosure(table: AppendixTable, threshold: int = DEFAULT_THRESHOLD) -> AppendixTable:
     """A copy of ``table`` with a ``status`` column and suppressed values set to NaN.
 
+    The table is protected as a release of its own (:func:`protect_release` of ``[table]``).
+
     Parameters
     ----------
     table : the table as built, optionally with a ``status`` column holding ``.`` (not
@@ -199,16 +200,8 @@ def apply_disclosure(table: AppendixTable, threshold: int = DEFAULT_THRESHOLD) -
         When the data cannot be judged: duplicate cells, unknown measures, negative counts,
         or a derived figure without its ``base``.
     """
-    threshold = check_threshold(threshold)
-    data = prepare_data(table)
-    copies = find_copies(data, table.dims, table.stacking)
-    check_copies(data, table, copies)
-    status = share_status(initial_status(data, threshold), copies)
-    lines = find_lines(data, table.dims)
-    status = protect_lines(data, status, lines, table, count_copies(data, copies), threshold)
-    status = link_shares(data, status, table.dims)
-    status = share_status(status, copies)
-    return finish_table(table, data, status, threshold)
+    (protected,) = protect_release([table], threshold)
+    return protected
 
 
 def check_threshold(threshold: int) -> int:
@@ -402,90 +395,6 @@ def share_status(status: np.ndarray, copies: list[tuple[int, ...]]) -> np.ndarra
     return status
 
 
-@dataclass
-class Grid:
-    """The count cells of a table during secondary suppression: lines, values and statuses."""
-
-    lines: list[Line]
-    status: np.ndarray
-    value: np.ndarray
-    totals_in: np.ndarray  # per row: in how many dimensions it is the total category
-    by_cell: dict[int, list[int]]  # cell -> positions in ``lines``
-    copies: list[tuple[int, ...]] = dataclasses.field(default_factory=list)
-    copies_of: dict[int, tuple[int, ...]] = dataclasses.field(default_factory=dict)  # cell -> its group
-    threshold: int = 0  # when set, a line confining its suppressed cells to 1 … threshold − 1 leaks
-
-    def suppress(self, cell: int) -> None:
-        """Suppress ``cell`` and every visible copy of it."""
-        for member in self.copies_of.get(cell, (cell,)):
-            if self.status[member] in VISIBLE_STATUSES:
-                self.status[member] = STATUS_SUPPRESSED
-        self.status[cell] = STATUS_SUPPRESSED
-
-    def lines_of(self, cell: int) -> list[int]:
-        """Positions in ``lines`` of the lines of ``cell`` and of its copies."""
-        return [i for member in self.copies_of.get(cell, (cell,)) for i in self.by_cell.get(member, ())]
-
-
-def protect_lines(
-    data: pd.DataFrame,
-    status: np.ndarray,
-    lines: list[Line],
-    table: AppendixTable,
-    copies: Sequence[tuple[int, ...]] = (),
-    threshold: int = 0,
-) -> np.ndarray:
-    """Step 4: secondary suppression until no suppressed count can be derived.
-
-    ``copies`` are groups of count cells that are one quantity (:func:`find_copies`); they are
-    suppressed together and enter the joint check as equations. With ``threshold``, a line whose
-    visible total leaves its suppressed cells so few persons that each holds 1 to
-    ``threshold - 1`` (:func:`line_leak`, ``"narrow"``) is protected too.
-    """
-    grid = Grid(
-        lines,
-        status.copy(),
-        data["value"].to_numpy(),
-        total_counts(data, table.dims),
-        lines_by_cell(lines),
-        list(copies),
-        {cell: group for group in copies for cell in group},
-        threshold,
-    )
-    while True:
-        close_line_leaks(grid)
-        determined = determined_cells(grid.lines, grid.status, grid.copies)
-        if not determined:
-            return grid.status
-        touched: set[int] = set()
-        for cell in determined:
-            if touched.intersection(grid.lines_of(cell)):
-                continue  # a partner was just added in one of its lines; check again first
-            partner = partner_for(cell, grid)
-            if partner is None:
-                raise DisclosureError(
-                    f"Table {table.key}: cell {describe_cell(data, table.dims, cell)} can be derived "
-                    "from the line totals and no cell is left to suppress with it. Check that the "
-                    "table's totals are sums of their parts."
-                )
-            grid.suppress(partner)
-            touched.update(grid.lines_of(partner))
-
-
-def close_line_leaks(grid: Grid) -> None:
-    """Suppress a partner in every line that gives a suppressed cell away, until none does."""
-    changed = True
-    while changed:
-        changed = False
-        for line in grid.lines:
-            if line_leak(line, grid.status, grid.value, grid.threshold) is None:
-                continue
-            candidate = best_candidate(line, grid)
-            if candidate is not None:
-                grid.suppress(candidate[-1])
-                changed = True
-
-
 def line_leak(line: Line, status: np.ndarray, value: np.ndarray, threshold: int = 0) -> str | None:
     """How ``line`` reveals a suppressed cell, or None.
 
@@ -520,64 +429,11 @@ def seen_value(cell: int, status: np.ndarray, value: np.ndarray) -> float:
     return float(value[cell])
 
 
-def best_candidate(line: Line, grid: Grid) -> tuple | None:
-    """The cell of ``line`` to suppress next: ``(tier, -closes, copies, value, totals, cell)``, sortable.
-
-    Tier 0: the smallest non-zero visible non-total cell; among those, a cell that also closes
-    another leaking line comes first, then a cell with fewer copies (a repeated total hides a
-    cell in every stacked distribution), then the smaller value, then cells that are totals in
-    fewer other dimensions. Tier 1: the line's total. Tier 2: a visible zero.
-    """
-    status = grid.status
-
-    def n_copies(cell: int) -> int:
-        return len(grid.copies_of.get(cell, (cell,)))
-
-    options = [
-        (0, -closes_leaks(p, line, grid), n_copies(p), float(grid.value[p]), int(grid.totals_in[p]), p)
-        for p in line.parts
-        if status[p] == STATUS_SHOWN
-    ]
-    if not options and status[line.total] == STATUS_SHOWN:
-        options = [(1, 0, n_copies(line.total), float(grid.value[line.total]), 0, line.total)]
-    if not options:
-        options = [
-            (2, 0, n_copies(p), 0.0, int(grid.totals_in[p]), p)
-            for p in line.parts
-            if status[p] == STATUS_ZERO
-        ]
-    return min(options) if options else None
-
-
-def closes_leaks(cell: int, line: Line, grid: Grid) -> int:
-    """How many other lines of ``cell`` currently reveal exactly one suppressed cell."""
-    others = (grid.lines[i] for i in grid.by_cell.get(cell, ()) if grid.lines[i] is not line)
-    return sum(line_leak(other, grid.status, grid.value) == "single" for other in others)
-
-
-def partner_for(cell: int, grid: Grid) -> int | None:
-    """A visible cell to suppress so that ``cell`` is no longer determined by the lines."""
-    options = [best_candidate(grid.lines[i], grid) for i in grid.lines_of(cell)]
-    options = [o for o in options if o is not None]
-    if not options:  # every line of the cell is hidden already: widen to all lines
-        options = [o for line in grid.lines if (o := best_candidate(line, grid))]
-    return min(options)[-1] if options else None
-
-
 def total_counts(data: pd.DataFrame, dims: Sequence[str]) -> np.ndarray:
     """For each row, in how many dimensions it is the total category."""
     if not dims:
         return np.zeros(len(data), dtype=int)
     return (data[list(dims)].astype("object") == TOTAL).sum(axis=1).to_numpy()
-
-
-def lines_by_cell(lines: list[Line]) -> dict[int, list[int]]:
-    """Cell -> positions in ``lines`` of the lines it belongs to."""
-    out: dict[int, list[int]] = {}
-    for i, line in enumerate(lines):
-        for cell in line.members:
-            out.setdefault(cell, []).append(i)
-    return out
 
 
 def determined_cells(

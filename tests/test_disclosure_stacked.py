@@ -80,9 +80,11 @@ def test_total_suppressed_in_one_distribution_is_suppressed_in_every_distributio
 # As EXAMPLE, but the age distributions hold no small cells (A: 5 and 0; B: 6 and 0), so that A's
 # age total stays visible for want of stacking alone (in EXAMPLE, A's ages 1 and 4 under a visible
 # total 5 are each known to be 1-4, which hides that total anyway).
+# Area A: Menn 1 and Kvinner 4 are both primary, and their visible total 5 would confine each to
+# 1–4, so the sexes' total of A is hidden too; the ages of A (5 and 0) are not small.
 EXAMPLE_WITHOUT_SMALL_AGES = {
-    "A": {SEX: {"Menn": 5, "Kvinner": 0}, AGE: {"Unge": 5, "Eldre": 0}},
-    "B": {SEX: {"Menn": 1, "Kvinner": 5}, AGE: {"Unge": 6, "Eldre": 0}},
+    "A": {SEX: {"Menn": 1, "Kvinner": 4}, AGE: {"Unge": 5, "Eldre": 0}},
+    "B": {SEX: {"Menn": 10, "Kvinner": 12}, AGE: {"Unge": 15, "Eldre": 7}},
 }
 
 
