@@ -66,15 +66,15 @@ def test_csv_is_tidy_with_norwegian_headers_symbols_and_empty_hidden_values(disc
         "Kjønn,Alder,Måltall,Verdi,Symbol\n"
         "Menn,0–17 år,Antall,,:\n"
         "Menn,18–29 år,Antall,,:\n"
-        "Menn,30 år og over,Antall,,:\n"
+        "Menn,30 år og over,Antall,8,\n"
         "Menn,I alt,Antall,20,\n"
         "Kvinner,0–17 år,Antall,,:\n"
         "Kvinner,18–29 år,Antall,,:\n"
         "Kvinner,30 år og over,Antall,0,-\n"
         "Kvinner,I alt,Antall,16,\n"
         "I alt,0–17 år,Antall,17,\n"
-        "I alt,18–29 år,Antall,,:\n"
-        "I alt,30 år og over,Antall,,:\n"
+        "I alt,18–29 år,Antall,11,\n"
+        "I alt,30 år og over,Antall,8,\n"
         "I alt,I alt,Antall,36,\n"
     )
 
@@ -184,9 +184,9 @@ def test_table_sheet_is_wide_with_numbers_as_numbers_and_symbols_in_hidden_cells
     grid = [[c.value for c in row] for row in sheet[ref]]
     assert grid == [
         ["Kjønn", "0–17 år", "18–29 år", "30 år og over", "I alt"],
-        ["Menn", ":", ":", ":", 20],
+        ["Menn", ":", ":", 8, 20],
         ["Kvinner", ":", ":", 0, 16],
-        ["I alt", 17, ":", ":", 36],
+        ["I alt", 17, 11, 8, 36],
     ]
     zero = sheet[ref.split(":")[0]].offset(2, 3)
     assert zero.value == 0 and zero.number_format.endswith('"-"')
