@@ -32,12 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from imdi_analysis import config
 from imdi_analysis.errors import DataNotFoundError, PipelineError
+from imdi_analysis.links import linked_hidden
 from imdi_analysis.manifest import code_fingerprint, hash_files, sha256_file
+from imdi_analysis.tables import STATUS_SUPPRESSED, AppendixTable
 from imdi_analysis.tabular import write_atomic
 
 MEASURES_FOLDER = "measures"
@@ -57,6 +60,12 @@ class DataStep:
     period: str
     years: tuple[int, ...] = ()
     year: int | None = None
+    reports: tuple[int, ...] = ()  # indicators: the years whose appendix (same period) this run publishes
+
+    @property
+    def after(self) -> tuple[str, ...]:
+        """The steps whose outputs this one reads: the indicators read the run's appendix tables."""
+        return tuple(f"appendix-{y}-{self.period}" for y in self.reports)
 
     @property
     def name(self) -> str:
@@ -110,6 +119,7 @@ def compute_indicator_release(
     data_dir: Path | str | None = None,
     threshold: int | None = None,
     ids: Sequence[str] | None = None,
+    appendix: Sequence[AppendixTable] = (),
 ) -> pd.DataFrame:
     """Every indicator (or ``ids``) for ``years`` and ``period``, disclosed: what readers may see.
 
@@ -117,7 +127,9 @@ def compute_indicator_release(
     indicator with its registered definition, and
     :func:`~imdi_analysis.disclosure.disclose_indicators` applies the primary and secondary
     rules once over the frame (lines never cross indicators or years, so a subset of ``ids``
-    gets the same pattern as the whole frame).
+    gets the same pattern as the whole frame). ``appendix`` are the disclosed tables the same
+    run publishes: a row resting on a cell they hide is hidden too (:mod:`imdi_analysis.links`),
+    repeated until no visible row rests on a hidden cell.
     """
     from imdi_analysis.disclosure import DEFAULT_THRESHOLD, disclose_indicators
     from imdi_analysis.indicators.registry import INDICATORS, time_series
@@ -126,7 +138,13 @@ def compute_indicator_release(
     directory = Path(data_dir) if data_dir else None
     selected = list(INDICATORS) if ids is None else list(ids)
     series = time_series(selected, sorted(set(years)), period, directory)
-    return disclose_indicators(series, threshold)
+    forced = np.zeros(len(series), dtype=bool)
+    while True:
+        disclosed = disclose_indicators(series, threshold, forced)
+        more = linked_hidden(disclosed, appendix) & (disclosed["status"] != STATUS_SUPPRESSED).to_numpy()
+        if not more.any():
+            return disclosed
+        forced |= more
 
 
 def write_indicators(
@@ -232,11 +250,15 @@ def plan_steps(needs: Iterable[tuple[str, int | None, str | None]], years: Seque
     period (a cross-year chapter) uses the annual figures.
     """
     steps: dict[str, DataStep] = {}
+    needs = list(needs)
+    appendix = {(y, p) for kind, y, p in needs if kind == "appendix"}
     for kind, year, period in needs:
         if kind not in STEP_KINDS:
             raise PipelineError(f"Unknown data step {kind!r}; known: {', '.join(STEP_KINDS)}.")
         if kind == "indicators":
-            step = DataStep("indicators", period if period in INDICATOR_PERIODS else "year", tuple(years))
+            chosen = period if period in INDICATOR_PERIODS else "year"
+            reports = tuple(sorted(y for y, p in appendix if p == chosen and y is not None))
+            step = DataStep("indicators", chosen, tuple(years), None, reports)
         else:
             if year is None or period is None:
                 raise PipelineError("The appendix step needs a year and a period (scope year_period).")
@@ -253,7 +275,7 @@ def input_files(registers: Path) -> dict[str, str]:
 
 def step_key(step: DataStep, inputs: dict[str, str], registers: Path, threshold: int, code: str) -> str:
     payload = {
-        "step": [step.kind, step.year, step.period, list(step.years)],
+        "step": [step.kind, step.year, step.period, list(step.years), list(step.reports)],
         "registers": str(Path(registers).resolve()),
         "threshold": threshold,
         "inputs": inputs,
@@ -282,7 +304,10 @@ def is_current(step: DataStep, key: str, build_dir: Path, output_dir: Path) -> d
 def run_step(step: DataStep, registers: Path, threshold: int, output_dir: Path) -> None:
     """Compute one step and write its outputs (in this process)."""
     if step.kind == "indicators":
-        frame = compute_indicator_release(step.period, step.years, registers, threshold)
+        from imdi_analysis.appendix.build import read_appendix
+
+        tables = [t for y in step.reports for t in read_appendix(y, step.period, output_dir, threshold)]
+        frame = compute_indicator_release(step.period, step.years, registers, threshold, appendix=tables)
         write_indicators(frame, step.period, step.years, threshold, output_dir, registers)
         if step.period == "year":
             from imdi_analysis.reports.key_figures import count_figures
@@ -351,6 +376,23 @@ class StepPlan:
         return written
 
 
+def in_order(steps: Sequence[DataStep]) -> list[DataStep]:
+    """``steps`` with every step after the steps it reads (:attr:`DataStep.after`)."""
+    names = {s.name for s in steps}
+    done: set[str] = set()
+    ordered: list[DataStep] = []
+    pending = list(steps)
+    while pending:
+        ready = [s for s in pending if all(a in done or a not in names for a in s.after)]
+        if not ready:
+            raise PipelineError(f"Data steps wait for each other: {[s.name for s in pending]}.")
+        for step in ready:
+            ordered.append(step)
+            done.add(step.name)
+            pending.remove(step)
+    return ordered
+
+
 def run_step_job(args: tuple[DataStep, str, int, str]) -> str:
     """:func:`run_step` in a worker process; returns the step's name."""
     step, registers, threshold, output_dir = args
@@ -371,6 +413,7 @@ def run_steps(
     :func:`imdi_analysis.pipeline.execute_all`.)"""
     plan = StepPlan.create(steps, registers, threshold, output_dir, build_dir)
     outputs, todo = plan.current(force)
+    todo = in_order(todo)
     with tqdm(total=len(todo), desc="Data", unit="steg", disable=not todo) as progress:
         for step in todo:
             run_step(step, plan.registers, plan.threshold, plan.output_dir)

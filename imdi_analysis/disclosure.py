@@ -741,7 +741,9 @@ PERSON_UNITS = ("share", "months", "count")
 NA_LABEL = "\x00NA"  # stands for a missing breakdown label while grouping (never shown)
 
 
-def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+def disclose_indicators(
+    frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, forced: np.ndarray | None = None
+) -> pd.DataFrame:
     """Indicator rows with a ``status`` column; figures of rows resting on few persons hidden.
 
     Primary rule: a row is hidden when its numerator or denominator counts 1 to ``threshold - 1``
@@ -757,11 +759,15 @@ def disclose_indicators(frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD)
     removed when the previous year's row of the frame is hidden (value − change would give it
     back). A hidden row's numerator of exactly 0 stays shown: it counts no person, and a reader
     gets it anyway when the line's total numerator is 0 (as a zero count is shown as ``-`` in the
-    appendix). Rows and order are unchanged.
+    appendix). Rows and order are unchanged. ``forced`` (one flag per row) hides further rows
+    before the secondary rule, e.g. rows that rest on a cell the appendix hides
+    (:func:`imdi_analysis.links.linked_hidden`).
     """
     threshold = check_threshold(threshold)
     out = frame.copy()
     hidden = indicator_primary(out, threshold)
+    if forced is not None:
+        hidden = hidden | np.asarray(forced, dtype=bool)
     hidden = indicator_secondary(out, hidden, threshold)
     hide_revealing_changes(out, hidden)
     out["status"] = np.where(hidden, STATUS_SUPPRESSED, "")

@@ -42,7 +42,15 @@ from imdi_analysis.config import (
     register_dir,
     years_in,
 )
-from imdi_analysis.datastep import INDICATOR_PERIODS, DataStep, StepPlan, plan_steps, run_step, run_step_job
+from imdi_analysis.datastep import (
+    INDICATOR_PERIODS,
+    DataStep,
+    StepPlan,
+    in_order,
+    plan_steps,
+    run_step,
+    run_step_job,
+)
 from imdi_analysis.disclosure import DEFAULT_THRESHOLD
 from imdi_analysis.errors import DisclosureError, PipelineError
 from imdi_analysis.manifest import build_manifest, code_fingerprint, digest_memo, hash_files, sha256_file
@@ -316,7 +324,7 @@ def execute_all(
         total=len(stale_steps), desc="Data og notatbøker", unit="steg", disable=not (stale_steps or runs)
     ) as progress:
         if jobs <= 1:
-            for step in stale_steps:
+            for step in in_order(stale_steps):
                 assert data is not None
                 run_step(step, data.registers, data.threshold, data.output_dir)
                 done[step.name] = data.record(step)
@@ -330,11 +338,13 @@ def execute_all(
         else:
             with process_pool(jobs, start_method="spawn") as pool:  # workers die with the run
                 pending: dict[Future, tuple] = {}
-                for step in stale_steps:
-                    assert data is not None
-                    pending[pool.submit(run_step_job, data.job(step))] = (step,)
+                waiting_steps = list(in_order(stale_steps))
 
                 def submit_ready() -> None:
+                    for step in [s for s in waiting_steps if all(a in done for a in s.after)]:
+                        assert data is not None
+                        waiting_steps.remove(step)
+                        pending[pool.submit(run_step_job, data.job(step))] = (step,)
                     todo = ready()
                     progress.total += len(todo)
                     progress.refresh()

@@ -48,6 +48,8 @@ def test_plan_steps_one_indicator_step_per_period_and_one_appendix_per_report():
     steps = plan_steps(needs, [2020, 2021, 2022])
     assert [s.name for s in steps] == ["appendix-2022-year", "indicators-H1", "indicators-year"]
     assert steps[2].years == (2020, 2021, 2022)
+    # the annual indicators read the annual appendix the run publishes (links), so they come after it
+    assert steps[2].after == ("appendix-2022-year",) and steps[1].after == ()
     with pytest.raises(PipelineError, match="Unknown data step 'cells'"):
         plan_steps([("cells", 2022, "year")], [2022])
     with pytest.raises(PipelineError, match="needs a year and a period"):
@@ -84,7 +86,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Replace the indicator computation by the hand-made frame and count the calls."""
     calls: list[str] = []
 
-    def fake(period, years, data_dir=None, threshold=None, ids=None):
+    def fake(period, years, data_dir=None, threshold=None, ids=None, appendix=()):
         calls.append(period)
         return small_frame()
 

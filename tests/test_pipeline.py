@@ -253,7 +253,7 @@ def test_the_data_step_runs_before_its_notebooks_and_a_deleted_output_folder_is_
     monkeypatch.setattr("imdi_analysis.datastep.code_fingerprint", lambda: "fixed")
     rows = [3]
 
-    def computed(period, years, data_dir=None, threshold=None, ids=None):
+    def computed(period, years, data_dir=None, threshold=None, ids=None, appendix=()):
         n = rows[0]
         return pd.DataFrame(
             {"indicator_id": ["a"] * n, "year": [2022] * n, "value": [1.0] * n, "status": [""] * n}

@@ -57,3 +57,71 @@ def test_the_time_series_chapter_and_the_goal_pages_give_the_same_national_figur
         mine = chapter[chapter["indicator_id"].isin(page["indicator_id"].unique()).to_numpy()]
         assert len(mine) > 0
         pd.testing.assert_frame_equal(ordered(page[national.to_numpy()]), ordered(mine))
+
+
+TABLES = ("21", "24", "18", "9", "6A", "6B", "28A")
+
+
+def protected_tables(synthetic: Path) -> list:
+    """The linked appendix tables of 2022 (year), protected together as the appendix step does."""
+    from imdi_analysis.disclosure import protect_release
+    from tests.consistency.conftest import table
+
+    return protect_release([table(key, synthetic) for key in TABLES], 5)
+
+
+def test_no_goal_page_figure_rests_on_a_cell_the_appendix_hides(synthetic: Path):
+    """SP 11's "within N months" rows are the sums of table 21's bands up to N (with its "I alt");
+    a visible row with a hidden band gives the band away (within 6 − within 3 = band 3–6). The
+    check is written out here from the table's layout, not with imdi_analysis.links. On these
+    data the rows that would leak are crossed ones (case type × household type: in the data
+    step's frame, not in the goal pages' one-way tables)."""
+    tables = {t.key: t for t in protected_tables(synthetic)}
+    linked = compute_indicator_release("year", YEARS, synthetic, 5, appendix=list(tables.values()))
+    alone = compute_indicator_release("year", YEARS, synthetic, 5)
+    data = tables["21"].data
+    bands = {3: ["Innen 3 måneder"], 6: ["Innen 3 måneder", "3–6 måneder"]}
+    bands[12] = [*bands[6], "6–12 måneder"]
+    checked = leaks_before = 0
+    for months, wanted in bands.items():
+        for frame, counting in ((linked, True), (alone, False)):
+            rows = frame[
+                (frame["indicator_id"] == f"sp11_settled_within_{months}_months") & (frame["year"] == 2022)
+            ]
+            for row in rows.itertuples():
+                if any(pd.notna(getattr(row, c)) and getattr(row, c) != "I alt" for c in ("sex", "county")):
+                    continue
+                cells = data[
+                    (data["category"] == (row.category if pd.notna(row.category) else "I alt"))
+                    & (
+                        data["household_type"]
+                        == (row.household_type if pd.notna(row.household_type) else "I alt")
+                    )
+                    & data["waiting_time"].isin([*wanted, "I alt"])
+                ]
+                if cells.empty or row.status == ":":
+                    continue
+                hidden = (cells["status"] == ":").any()
+                if counting:
+                    checked += 1
+                    assert not hidden, (months, row.category, row.household_type)
+                else:
+                    leaks_before += hidden
+    assert checked > 10
+    assert leaks_before > 0  # without the links the synthetic data do leak: the test can fail
+
+
+def test_links_hide_rows_on_hidden_cells_and_keep_every_primary_suppression(synthetic: Path):
+    from imdi_analysis.disclosure import indicator_primary
+    from imdi_analysis.indicators.registry import INDICATORS, time_series
+    from imdi_analysis.links import linked_hidden
+
+    tables = protected_tables(synthetic)
+    linked = compute_indicator_release("year", YEARS, synthetic, 5, appendix=tables)
+    assert not (linked_hidden(linked, tables) & (linked["status"] != ":").to_numpy()).any()
+    alone = compute_indicator_release("year", YEARS, synthetic, 5)
+    assert ((linked["status"] == ":") & (alone["status"] != ":")).any()  # the links did hide more
+    # the secondary suppression may pick other partners around the forced rows, but every row
+    # the primary rule hides stays hidden
+    primary = indicator_primary(time_series(list(INDICATORS), YEARS, "year", synthetic), 5)
+    assert primary.any() and (linked["status"].to_numpy()[primary] == ":").all()

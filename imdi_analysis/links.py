@@ -1,0 +1,110 @@
+"""Goal-page rows and appendix cells that are one quantity: the links of a release.
+
+The goal pages publish indicators with their numerators and denominators; the statistics
+appendix publishes counts of the same persons on the same reference date (the consistency tests
+in ``tests/consistency`` check that the numbers agree). A count the appendix hides must then not
+be shown on a goal page, directly or as a difference of two figures the page shows (SP 11
+"settled within 6 months" minus "within 3 months" is table 21's band 3–6 months). Each
+:class:`Link` says which appendix cells an indicator row rests on; :func:`linked_hidden` marks
+the rows that rest on a hidden cell, and the data step hides them (and protects them with the
+indicators' secondary suppression: :func:`imdi_analysis.datastep.compute_indicator_release`).
+
+Matching: the appendix table's dimensions that the indicator also breaks down by take the
+row's level ("I alt" where the row has none); ``bands`` fixes the cells of one dimension that the
+row's figure is the sum of (with the base); a ``year`` dimension takes the row's year; any other
+dimension of the table must be "I alt". An indicator breakdown the table does not have must be
+"I alt" (or the level in ``where``), else the row has no link. A row without matching cells has
+no link. Linking a row that is not quite the same population only hides more, never less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from imdi_analysis.tables import STATUS_SUPPRESSED, TOTAL, AppendixTable
+
+BREAKDOWNS = ("sex", "county", "category", "household_type", "language", "qualification_category")
+WITHIN = {3: ("Innen 3 måneder",), 6: ("Innen 3 måneder", "3–6 måneder")}
+WITHIN[12] = (*WITHIN[6], "6–12 måneder")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An indicator whose rows rest on cells of an appendix table (see the module docstring)."""
+
+    indicator: str
+    table: str
+    bands: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    where: dict[str, str] = field(default_factory=dict)
+
+
+LINKS: tuple[Link, ...] = (
+    # SP 11, settled within N months: table 21's bands up to N, and its "I alt" (the denominator)
+    *(
+        Link(f"sp11_settled_within_{n}_months", "21", {"waiting_time": (*bands, TOTAL)})
+        for n, bands in WITHIN.items()
+    ),
+    Link("sp11_settled_over_12_months", "21", {"waiting_time": ("Mer enn 12 måneder", TOTAL)}),
+    Link("sp11_settlement_mean_months", "18"),
+    *(
+        Link(f"sp11_waiting_over_{n}_months", "24", {"waiting_time": (f"Ventet mer enn {n} måneder",)})
+        for n in (12, 24, 36)
+    ),
+    Link("sp04_intro_within_3_months", "9"),
+    Link("sp04_training_within_3_months", "6A", where={"category": "Rett og plikt"}),
+    Link("sp04_training_within_3_months", "6B", where={"category": "Plikt"}),
+    Link("sp15_interpreters_register", "28A"),
+)
+
+
+def linked_cells(link: Link, row: pd.Series, table: AppendixTable) -> np.ndarray | None:
+    """Positions of the cells of ``table`` that ``row`` of ``link.indicator`` rests on, or None."""
+    for column in BREAKDOWNS:
+        level = row.get(column)
+        level = TOTAL if level is None or pd.isna(level) else str(level)
+        if column in link.where:
+            if level != link.where[column]:
+                return None
+        elif column not in table.dims and level != TOTAL:
+            return None
+    data = table.data
+    mask = np.ones(len(data), dtype=bool)
+    for dim in table.dims:
+        values = data[dim].astype("object").to_numpy()
+        if dim == "year":
+            mask &= pd.to_numeric(data[dim], errors="coerce").to_numpy() == int(row["year"])
+        elif dim in link.bands:
+            mask &= np.isin(values, list(link.bands[dim]))
+        elif dim in BREAKDOWNS and dim not in link.where:
+            level = row.get(dim)
+            mask &= values == (TOTAL if level is None or pd.isna(level) else str(level))
+        else:
+            mask &= values == TOTAL
+    positions = np.flatnonzero(mask)
+    return positions if len(positions) else None
+
+
+def linked_hidden(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> np.ndarray:
+    """Rows of ``indicators`` (of the tables' report: same year and period) resting on a hidden cell."""
+    hidden = np.zeros(len(indicators), dtype=bool)
+    by_key = {t.key: t for t in tables if t.supported and "status" in t.data.columns}
+    frame = indicators.reset_index(drop=True)
+    for link in LINKS:
+        table = by_key.get(link.table)
+        if table is None:
+            continue
+        status = table.data["status"].astype("object").to_numpy()
+        rows = (frame["indicator_id"] == link.indicator) & (frame["year"] == table.year)
+        rows &= frame["period"] == table.period
+        for position in np.flatnonzero(rows.to_numpy()):
+            cells = linked_cells(link, frame.iloc[position], table)
+            if cells is not None and (status[cells] == STATUS_SUPPRESSED).any():
+                hidden[position] = True
+    return hidden
+
+
+__all__ = ["LINKS", "Link", "linked_cells", "linked_hidden"]
