@@ -19,7 +19,7 @@ no link. Linking a row that is not quite the same population only hides more, ne
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,24 +34,53 @@ WITHIN[12] = (*WITHIN[6], "6–12 måneder")
 
 @dataclass(frozen=True)
 class Link:
-    """An indicator whose rows rest on cells of an appendix table (see the module docstring)."""
+    """An indicator whose rows rest on cells of an appendix table (see the module docstring).
+
+    ``numerator`` and ``denominator`` fix, for one dimension of the table, the values whose
+    count cells sum to the row's numerator and denominator (empty: the row's own cell; None:
+    the table publishes no count that is the denominator). ``where`` restricts the link to the
+    rows with these breakdown levels (a breakdown the table does not have); ``exclude`` leaves
+    out rows whose level names other persons than the table's cell of the same name.
+    """
 
     indicator: str
     table: str
-    bands: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    numerator: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    denominator: dict[str, tuple[str, ...]] | None = None
     where: dict[str, str] = field(default_factory=dict)
+    exclude: dict[str, tuple[str, ...]] = field(default_factory=dict)  # levels that are not the same persons
 
+
+# SP 11's "I alt" over case types counts family reunification too (and table 24 has no
+# privately settled): not the persons of the tables' "I alt"
+OTHER_TOTAL = {"category": (TOTAL,)}
 
 LINKS: tuple[Link, ...] = (
-    # SP 11, settled within N months: table 21's bands up to N, and its "I alt" (the denominator)
+    # SP 11, settled within N months: table 21's bands up to N; the denominator is its "I alt"
     *(
-        Link(f"sp11_settled_within_{n}_months", "21", {"waiting_time": (*bands, TOTAL)})
+        Link(
+            f"sp11_settled_within_{n}_months",
+            "21",
+            {"waiting_time": bands},
+            {"waiting_time": (TOTAL,)},
+            exclude=OTHER_TOTAL,
+        )
         for n, bands in WITHIN.items()
     ),
-    Link("sp11_settled_over_12_months", "21", {"waiting_time": ("Mer enn 12 måneder", TOTAL)}),
+    Link(
+        "sp11_settled_over_12_months",
+        "21",
+        {"waiting_time": ("Mer enn 12 måneder",)},
+        {"waiting_time": (TOTAL,)},
+    ),
     Link("sp11_settlement_mean_months", "18"),
     *(
-        Link(f"sp11_waiting_over_{n}_months", "24", {"waiting_time": (f"Ventet mer enn {n} måneder",)})
+        Link(
+            f"sp11_waiting_over_{n}_months",
+            "24",
+            {"waiting_time": (f"Ventet mer enn {n} måneder",)},
+            exclude=OTHER_TOTAL,
+        )
         for n in (12, 24, 36)
     ),
     Link("sp04_intro_within_3_months", "9"),
@@ -61,30 +90,68 @@ LINKS: tuple[Link, ...] = (
 )
 
 
-def linked_cells(link: Link, row: pd.Series, table: AppendixTable) -> np.ndarray | None:
-    """Positions of the cells of ``table`` that ``row`` of ``link.indicator`` rests on, or None."""
+def row_levels(row: pd.Series | dict) -> dict[str, str]:
+    """The breakdown levels of an indicator row, "I alt" where it has none."""
+    out = {}
     for column in BREAKDOWNS:
         level = row.get(column)
-        level = TOTAL if level is None or pd.isna(level) else str(level)
+        out[column] = (
+            TOTAL if level is None or (not isinstance(level, str) and pd.isna(level)) else str(level)
+        )
+    return out
+
+
+def cell_matcher(
+    link: Link, levels: dict[str, str], year: int, dims: Sequence[str], part: str = "all"
+) -> Callable[[Sequence[object]], bool] | None:
+    """A test on a cell's categories (in ``dims`` order): does the row with ``levels`` rest on it?
+
+    ``part`` is ``numerator``, ``denominator`` or ``all`` (either). None when the row has no
+    link to the table (a breakdown the table lacks is not "I alt", or ``where`` excludes it).
+    """
+    for column in BREAKDOWNS:
+        level = levels.get(column, TOTAL)
+        if level in link.exclude.get(column, ()):
+            return None
         if column in link.where:
             if level != link.where[column]:
                 return None
-        elif column not in table.dims and level != TOTAL:
+        elif column not in dims and level != TOTAL:
             return None
-    data = table.data
-    mask = np.ones(len(data), dtype=bool)
-    for dim in table.dims:
-        values = data[dim].astype("object").to_numpy()
+    fixed = [link.numerator] if part in ("numerator", "all") else []
+    if part in ("denominator", "all"):
+        if link.denominator is None and part == "denominator":
+            return None
+        fixed.append(link.denominator or {})
+    banded = set().union(*fixed) if fixed else set()
+    wanted: dict[str, set[str]] = {}
+    for dim in dims:
         if dim == "year":
-            mask &= pd.to_numeric(data[dim], errors="coerce").to_numpy() == int(row["year"])
-        elif dim in link.bands:
-            mask &= np.isin(values, list(link.bands[dim]))
+            wanted[dim] = {str(year)}
+        elif dim in banded:
+            wanted[dim] = {v for f in fixed for v in f.get(dim, ())}
         elif dim in BREAKDOWNS and dim not in link.where:
-            level = row.get(dim)
-            mask &= values == (TOTAL if level is None or pd.isna(level) else str(level))
+            wanted[dim] = {levels.get(dim, TOTAL)}
         else:
-            mask &= values == TOTAL
-    positions = np.flatnonzero(mask)
+            wanted[dim] = {TOTAL}
+
+    def matches(categories: Sequence[object]) -> bool:
+        for dim, value in zip(dims, categories, strict=True):
+            text = str(int(value)) if dim == "year" and not isinstance(value, str) else str(value)
+            if text not in wanted[dim]:
+                return False
+        return True
+
+    return matches
+
+
+def linked_cells(link: Link, row: pd.Series, table: AppendixTable) -> np.ndarray | None:
+    """Positions of the cells of ``table`` that ``row`` of ``link.indicator`` rests on, or None."""
+    matches = cell_matcher(link, row_levels(row), int(row["year"]), table.dims)
+    if matches is None:
+        return None
+    keys = table.data[list(table.dims)].astype("object").itertuples(index=False, name=None)
+    positions = np.array([i for i, key in enumerate(keys) if matches(key)], dtype=int)
     return positions if len(positions) else None
 
 
@@ -107,4 +174,4 @@ def linked_hidden(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> 
     return hidden
 
 
-__all__ = ["LINKS", "Link", "linked_cells", "linked_hidden"]
+__all__ = ["LINKS", "Link", "cell_matcher", "linked_cells", "linked_hidden", "row_levels"]

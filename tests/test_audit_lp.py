@@ -340,3 +340,76 @@ def test_after_suppression_no_hidden_cell_of_a_two_way_table_is_determined(inner
     table = apply_disclosure(AppendixTable("X", "", 2022, "year", pd.DataFrame(records), ["a", "b"]), 5)
     findings = certify_tables([table], 5)
     assert [str(f) for f in findings if f.kind != "small_interval"] == []
+
+
+# ------------------------------------------------------------------ goal pages linked to the appendix
+
+
+def published_release(goal_t: str, goal_n: str):
+    """Table 24 as a reader gets it (waiting more than 36 months, by case type; household "I alt"
+    only), and goal 4's table for SP 11 "waiting more than 36 months" with the same persons.
+
+    Table 24: asylum seekers ``:`` (hidden, truly 5), resettlement refugees 0, "I alt" ``:``. The
+    goal page shows, for "Kategori: Tidligere asylsøkere fra mottak", numerator ``goal_t`` of
+    ``goal_n``. SP 11's numerator for a case type is table 24's cell (imdi_analysis.links).
+    """
+    from imdi_analysis.audit.lp import PublishedCell, PublishedTable
+
+    label = "Ventet mer enn 36 måneder"
+    total = "I alt"
+
+    def count(text: str) -> tuple[str, float]:
+        return (":", float("nan")) if text == ":" else (("-" if text == "0" else ""), float(text))
+
+    cells = []
+    for category, text in (
+        ("Tidligere asylsøkere fra mottak", ":"),
+        ("Overføringsflyktninger", "0"),
+        (total, ":"),
+    ):
+        status, value = count(text)
+        cells.append(PublishedCell((label, category, total), "count", status, value))
+    table = PublishedTable(
+        "downloads/2022/year/24.csv", "24", "2022/year", ["waiting_time", "category", "household_type"], cells
+    )
+    group = "Kategori: Tidligere asylsøkere fra mottak"
+    goal = []
+    for categories, text in (
+        ((group, "T"), goal_t),
+        ((group, "N"), goal_n),
+        (("Kategori: Overføringsflyktninger", "T"), "0"),
+        (("Kategori: Overføringsflyktninger", "N"), "282"),
+    ):
+        status, value = count(text)
+        goal.append(PublishedCell(categories, "count", status, value))
+    page = PublishedTable(
+        "html/2022/year/goal_4.html",
+        "indikatortabell 9 (sp11_waiting_over_36_months)",
+        "html/2022/year/goal_4.html",
+        ["Gruppe", "Del"],
+        goal,
+        kind="indicator",
+        complements=[group, "Kategori: Overføringsflyktninger"],
+    )
+    return [table, page]
+
+
+def test_a_goal_page_figure_gives_away_the_appendix_cell_it_is():
+    """The default book before the links: the goal page showed 5 of 1 203 asylum seekers waiting
+    more than 36 months while table 24 hid that cell. The cell is then determined (5), and so is
+    table 24's "I alt" (5 + 0)."""
+    from imdi_analysis.audit.lp import audit_release
+
+    findings = audit_release(published_release("5", "1203"), AuditRule(5))
+    determined = sorted(f.message for f in findings if f.kind == "determined")
+    assert len(determined) == 2 and all("[5, 5]" in m for m in determined)
+    assert all(f.table == "24" for f in findings)
+
+
+def test_a_hidden_goal_page_row_keeps_the_appendix_cell_hidden():
+    """Both hidden: the cell is one unknown in two places, not bounded by anything shown. The
+    shares' "Nevner − Teller" cannot fall below 0 (a numerator is part of its base) and has no
+    upper bound: no finding, and no "inconsistent" from an unbounded minimum."""
+    from imdi_analysis.audit.lp import audit_release
+
+    assert audit_release(published_release(":", ":"), AuditRule(5)) == []

@@ -104,7 +104,8 @@ TOKEN = re.compile(
 )
 ATTRIBUTE = re.compile(r"([^\s=/>\"']+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+)))?")
 ATTRIBUTE_TAGS = frozenset({"table", "th", "td"})
-TABLE_OR_CODE = re.compile(r"<table\b.*?</table\s*>|<code\b[^>]*>[^<]*</code\s*>", re.S | re.I)
+# a <code> may wrap its text in a <span> (Sphinx: <code class="literal"><span class="pre">sp11_…</span></code>)
+TABLE_OR_CODE = re.compile(r"<table\b.*?</table\s*>|<code\b[^>]*>.*?</code\s*>", re.S | re.I)
 INDICATOR_HEADERS = {"group": "Gruppe", "value": "Verdi", "numerator": "Teller", "denominator": "Nevner"}
 LP_KINDS = {"determined": "derivable", "small_interval": "small_interval", "inconsistent": "inconsistent"}
 

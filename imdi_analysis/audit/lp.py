@@ -273,7 +273,96 @@ def build_system(tables: Sequence[PublishedTable]) -> System:
     for table in tables:
         if table.kind != "indicator":
             add_shares(system, table, tables, counts_by_table)
+    add_links(system, tables)
     return system
+
+
+def linked_quantities(
+    system: System,
+    link,
+    levels: dict[str, str],
+    year: int,
+    part: str,
+    appendix: dict[tuple[str, str], list[PublishedTable]],
+    scope: str,
+) -> list[int]:
+    """The quantities of the appendix count cells a goal-page figure rests on (none: no link).
+
+    A table read back from several files has its dimensions by name in one (the CSV's sidecar)
+    and by header in the others; the cells are one set of quantities, so the first file whose
+    dimensions the link can match gives them.
+    """
+    from imdi_analysis.links import cell_matcher
+
+    for target in appendix.get((scope, link.table), []):
+        matches = cell_matcher(link, levels, year, target.dims, part)
+        if matches is None:
+            continue
+        counts = [c.categories for c in target.cells if c.measure == MEASURE_COUNT]
+        found = [system.ids[count_key(target, c)] for c in counts if matches(c)]
+        if found:
+            return found
+    return []
+
+
+INDICATOR_IN_KEY = re.compile(r"\((sp\w+)\)$")
+
+
+def group_levels(group: str) -> dict[str, str] | None:
+    """A goal-page group label as breakdown levels: ``Kjønn: Menn`` -> ``{"sex": "Menn"}``."""
+    from imdi_analysis.indicators._common import BREAKDOWN_LABELS
+
+    columns = {label: column for column, label in BREAKDOWN_LABELS.items()}
+    if group == TOTAL:
+        return {}
+    levels = {}
+    for part in group.split(" / "):
+        label, _, level = part.partition(": ")
+        if label not in columns or not level:
+            return None
+        levels[columns[label]] = level
+    return levels
+
+
+def add_links(system: System, tables: Sequence[PublishedTable]) -> None:
+    """A goal page's numerator (denominator) is the sum of the appendix count cells it rests on.
+
+    The links are the published definitions (:data:`imdi_analysis.links.LINKS`: SP 11 "settled
+    within 3 months" is table 21's band "Innen 3 måneder", its denominator the band "I alt", …),
+    matched on the goal page's group labels, in the same report (year and period of the path).
+    """
+    from imdi_analysis.links import LINKS
+
+    appendix: dict[tuple[str, str], list[PublishedTable]] = defaultdict(list)
+    for t in tables:  # the CSV, the workbook and the page of a table: one set of quantities
+        if t.kind != "indicator":
+            appendix[(t.scope, t.key)].append(t)
+    for table in tables:
+        found = INDICATOR_IN_KEY.search(table.key) if table.kind == "indicator" else None
+        scope = report_scope(table.path)
+        report = re.fullmatch(r"(\d{4})/(year|H1)", scope)
+        if found is None or report is None:
+            continue
+        year = int(report.group(1))
+        groups = dict.fromkeys(c.categories[0] for c in table.cells if c.measure == MEASURE_COUNT)
+        for link in (link for link in LINKS if link.indicator == found.group(1)):
+            for group in groups:
+                levels = group_levels(group)
+                if levels is None:
+                    continue
+                for part, code in (("numerator", "T"), ("denominator", "N")):
+                    own = system.ids.get(count_key(table, (group, code)))
+                    cells = (
+                        []
+                        if own is None
+                        else linked_quantities(system, link, levels, year, part, appendix, scope)
+                    )
+                    if cells:
+                        terms: dict[int, float] = defaultdict(float)
+                        terms[own] += 1.0
+                        for cell in cells:
+                            terms[cell] -= 1.0
+                        system.relate(dict(terms))
 
 
 def count_key(table: PublishedTable, categories: tuple[str, ...]) -> tuple:
@@ -500,6 +589,8 @@ def add_indicator_table(system: System, table: PublishedTable) -> None:
     for group in table.complements:
         n = system.ids.get(count_key(table, (group, "N")))
         t = system.ids.get(count_key(table, (group, "T")))
+        if n is not None and t is not None:
+            system.relate({t: 1.0, n: -1.0}, 0.0, equality=False)  # a share's numerator is part of its base
         if n is not None and t is not None and (system.quantities[n].audited or system.quantities[t].audited):
             system.targets.append(({n: 1.0, t: -1.0}, table.path, table.key, f"Nevner − Teller ({group})"))
 
@@ -675,9 +766,9 @@ def solve_component(
         if rule.passes(*seen(c, offset)):
             continue
         low = optimise(c)
-        if low.status != 0:
+        if low.status == 2:  # infeasible: the published numbers contradict each other
             return [*findings, inconsistent(path, table, label)]
-        low_value = float(low.fun) + offset
+        low_value = -math.inf if low.status == 3 else float(low.fun) + offset  # 3: unbounded below
         if rule.passes(low_value, seen(c, offset)[1]):
             continue
         high = optimise(-c)
