@@ -821,17 +821,21 @@ def indicator_secondary(
     rows is hidden (subtraction), or when its hidden rows' persons, read off the total, are so few
     that each hidden row is known to hold 1 to ``threshold - 1`` persons. Rows that several lines
     determine together (crossed breakdowns) are found as in the appendix tables
-    (:func:`determined_cells`). Each leak hides the visible row of the line with the fewest
+    (:func:`determined_cells`). The numerators are checked the same way
+    (:func:`numerator_leaks`). Each leak hides the visible row of the line with the fewest
     persons (its total when no such row is left); this repeats until nothing leaks.
     """
     status = np.where(hidden, STATUS_SUPPRESSED, STATUS_SHOWN).astype(object)
     persons = indicator_persons(frame)
+    numerator = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
     lines = indicator_lines(frame)
     while True:
         changed = False
         for line in lines:
             if indicator_line_leaks(line, status, persons, threshold):
                 changed |= hide_partner(line, status, persons)
+            elif numerator_leaks(line, status, numerator):
+                changed |= hide_partner(line, status, np.where(numerator > 0, persons, 0.0))
         if changed:
             continue
         determined = determined_cells(lines, status)
@@ -884,6 +888,20 @@ def indicator_line_leaks(line: Line, status: np.ndarray, persons: np.ndarray, th
     remainder = persons[line.total] - sum(persons[p] for p in line.parts if status[p] != STATUS_SUPPRESSED)
     # every hidden row holds at least one person, so each holds at most remainder - (hidden - 1)
     return 0 < remainder - (len(hidden) - 1) < threshold
+
+
+def numerator_leaks(line: Line, status: np.ndarray, numerator: np.ndarray) -> bool:
+    """Whether the numerators of ``line`` give one hidden row's numerator away.
+
+    A hidden row whose numerator is 0 still shows it (see :func:`disclose_indicators`), so in
+    the numerators' line it is known: a line with one other hidden row leaks that row's
+    numerator by subtraction, although two of its rows are hidden.
+    """
+    values = numerator[list(line.members)]
+    if np.isnan(values).any():
+        return False  # an indicator without a numerator publishes none
+    unknown = [m for m in line.members if status[m] == STATUS_SUPPRESSED and numerator[m] != 0]
+    return len(unknown) == 1
 
 
 def hide_partner(line: Line, status: np.ndarray, persons: np.ndarray) -> bool:

@@ -179,3 +179,24 @@ def test_a_zero_numerator_stays_shown_in_a_hidden_row():
     assert women["status"] == ":"
     assert women["numerator"] == 0
     assert np.isnan(women["denominator"]) and np.isnan(women["value"])
+
+
+def test_a_hidden_row_showing_numerator_0_does_not_leave_another_hidden_numerator_alone():
+    """Goal 4, SP 11 waiting more than 36 months, as the links first left it: total 5 of 3 874;
+    asylum seekers 5 of 1 203 hidden (forced: table 24 hides that cell); family reunification 0 of
+    257 hidden (forced too), showing its numerator 0; resettlement 0 of 282 and privately settled
+    0 of 1 132 visible. In the numerators' line 5 = A + 0 + 0 + 0: A is 5. The rows with numerator
+    0 cannot protect it (a hidden 0 still shows), so the total is hidden."""
+    rows = [
+        (TOTAL, TOTAL, 5, 3874),
+        (TOTAL, "Asyl", 5, 1203),
+        (TOTAL, "Familie", 0, 257),
+        (TOTAL, "Overført", 0, 282),
+        (TOTAL, "Privat", 0, 1132),
+    ]
+    data = frame(rows)
+    forced = np.array([False, True, True, False, False])
+    out = disclose_indicators(data, threshold=5, forced=forced)
+    assert out["status"].tolist() == [":", ":", ":", "", ""]
+    assert out.loc[2, "numerator"] == 0  # still shown: no person behind it
+    assert disclose_indicators(data, threshold=5)["status"].tolist() == ["", "", "", "", ""]
