@@ -38,7 +38,7 @@ from tqdm import tqdm
 
 from imdi_analysis import config
 from imdi_analysis.errors import DataNotFoundError, PipelineError
-from imdi_analysis.links import linked_hidden
+from imdi_analysis.links import linked_hidden, linked_shown
 from imdi_analysis.manifest import code_fingerprint, hash_files, sha256_file
 from imdi_analysis.tables import STATUS_SUPPRESSED, AppendixTable
 from imdi_analysis.tabular import write_atomic
@@ -139,8 +139,9 @@ def compute_indicator_release(
     selected = list(INDICATORS) if ids is None else list(ids)
     series = time_series(selected, sorted(set(years)), period, directory)
     forced = np.zeros(len(series), dtype=bool)
+    known = linked_shown(series, appendix)  # figures the appendix shows: no protection by hiding them
     while True:
-        disclosed = disclose_indicators(series, threshold, forced)
+        disclosed = disclose_indicators(series, threshold, forced, known)
         more = linked_hidden(disclosed, appendix) & (disclosed["status"] != STATUS_SUPPRESSED).to_numpy()
         if not more.any():
             return disclosed

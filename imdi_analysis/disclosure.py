@@ -742,7 +742,10 @@ NA_LABEL = "\x00NA"  # stands for a missing breakdown label while grouping (neve
 
 
 def disclose_indicators(
-    frame: pd.DataFrame, threshold: int = DEFAULT_THRESHOLD, forced: np.ndarray | None = None
+    frame: pd.DataFrame,
+    threshold: int = DEFAULT_THRESHOLD,
+    forced: np.ndarray | None = None,
+    known: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.DataFrame:
     """Indicator rows with a ``status`` column; figures of rows resting on few persons hidden.
 
@@ -761,14 +764,17 @@ def disclose_indicators(
     gets it anyway when the line's total numerator is 0 (as a zero count is shown as ``-`` in the
     appendix). Rows and order are unchanged. ``forced`` (one flag per row) hides further rows
     before the secondary rule, e.g. rows that rest on a cell the appendix hides
-    (:func:`imdi_analysis.links.linked_hidden`).
+    (:func:`imdi_analysis.links.linked_hidden`). ``known`` (numerators, persons: one flag per
+    row each) marks figures a reader has from elsewhere (the appendix shows them,
+    :func:`imdi_analysis.links.linked_shown`): hiding such a row does not hide them, so it
+    protects no other row.
     """
     threshold = check_threshold(threshold)
     out = frame.copy()
     hidden = indicator_primary(out, threshold)
     if forced is not None:
         hidden = hidden | np.asarray(forced, dtype=bool)
-    hidden = indicator_secondary(out, hidden, threshold)
+    hidden = indicator_secondary(out, hidden, threshold, known)
     hide_revealing_changes(out, hidden)
     out["status"] = np.where(hidden, STATUS_SUPPRESSED, "")
     nil = hidden & (pd.to_numeric(out["numerator"], errors="coerce").to_numpy(dtype=float) == 0)
@@ -811,7 +817,10 @@ def indicator_primary(frame: pd.DataFrame, threshold: int) -> np.ndarray:
 
 
 def indicator_secondary(
-    frame: pd.DataFrame, hidden: np.ndarray, threshold: int = DEFAULT_THRESHOLD
+    frame: pd.DataFrame,
+    hidden: np.ndarray,
+    threshold: int = DEFAULT_THRESHOLD,
+    known: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Hide further rows until no hidden row can be recovered from its lines.
 
@@ -828,14 +837,18 @@ def indicator_secondary(
     status = np.where(hidden, STATUS_SUPPRESSED, STATUS_SHOWN).astype(object)
     persons = indicator_persons(frame)
     numerator = pd.to_numeric(frame["numerator"], errors="coerce").to_numpy(dtype=float)
+    known_numerator, known_persons = known if known is not None else (np.zeros(len(frame), dtype=bool),) * 2
     lines = indicator_lines(frame)
+    # a row whose figure the reader has anyway is no partner: its "persons" are 0 for the choice
+    partner_persons = np.where(known_persons, 0.0, persons)
+    partner_numerator = np.where((numerator > 0) & ~known_numerator, partner_persons, 0.0)
     while True:
         changed = False
         for line in lines:
-            if indicator_line_leaks(line, status, persons, threshold):
-                changed |= hide_partner(line, status, persons)
-            elif numerator_leaks(line, status, numerator):
-                changed |= hide_partner(line, status, np.where(numerator > 0, persons, 0.0))
+            if indicator_line_leaks(line, status, persons, threshold, known_persons):
+                changed |= hide_partner(line, status, partner_persons)
+            elif numerator_leaks(line, status, numerator, known_numerator):
+                changed |= hide_partner(line, status, partner_numerator)
         if changed:
             continue
         determined = determined_cells(lines, status)
@@ -878,19 +891,28 @@ def indicator_lines(frame: pd.DataFrame) -> list[Line]:
     return lines
 
 
-def indicator_line_leaks(line: Line, status: np.ndarray, persons: np.ndarray, threshold: int) -> bool:
-    """Whether ``line`` gives a hidden row away (see :func:`indicator_secondary`)."""
-    hidden = [m for m in line.members if status[m] == STATUS_SUPPRESSED]
+def indicator_line_leaks(
+    line: Line, status: np.ndarray, persons: np.ndarray, threshold: int, known: np.ndarray | None = None
+) -> bool:
+    """Whether ``line`` gives a hidden row away (see :func:`indicator_secondary`); rows in
+    ``known`` have their persons shown elsewhere, hidden or not."""
+
+    def unknown(m: int) -> bool:
+        return status[m] == STATUS_SUPPRESSED and not (known is not None and known[m])
+
+    hidden = [m for m in line.members if unknown(m)]
     if len(hidden) == 1:
         return True
-    if not hidden or status[line.total] == STATUS_SUPPRESSED:
+    if not hidden or unknown(line.total):
         return False
-    remainder = persons[line.total] - sum(persons[p] for p in line.parts if status[p] != STATUS_SUPPRESSED)
+    remainder = persons[line.total] - sum(persons[p] for p in line.parts if not unknown(p))
     # every hidden row holds at least one person, so each holds at most remainder - (hidden - 1)
     return 0 < remainder - (len(hidden) - 1) < threshold
 
 
-def numerator_leaks(line: Line, status: np.ndarray, numerator: np.ndarray) -> bool:
+def numerator_leaks(
+    line: Line, status: np.ndarray, numerator: np.ndarray, known: np.ndarray | None = None
+) -> bool:
     """Whether the numerators of ``line`` give one hidden row's numerator away.
 
     A hidden row whose numerator is 0 still shows it (see :func:`disclose_indicators`), so in
@@ -900,7 +922,11 @@ def numerator_leaks(line: Line, status: np.ndarray, numerator: np.ndarray) -> bo
     values = numerator[list(line.members)]
     if np.isnan(values).any():
         return False  # an indicator without a numerator publishes none
-    unknown = [m for m in line.members if status[m] == STATUS_SUPPRESSED and numerator[m] != 0]
+    unknown = [
+        m
+        for m in line.members
+        if status[m] == STATUS_SUPPRESSED and numerator[m] != 0 and not (known is not None and known[m])
+    ]
     return len(unknown) == 1
 
 

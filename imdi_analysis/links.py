@@ -174,4 +174,32 @@ def linked_hidden(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> 
     return hidden
 
 
-__all__ = ["LINKS", "Link", "cell_matcher", "linked_cells", "linked_hidden", "row_levels"]
+def linked_shown(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose numerator (first array) or denominator (second) the tables show: every count
+    cell the figure rests on is visible, so a reader has the figure whether the row is hidden or not."""
+    frame = indicators.reset_index(drop=True)
+    known = {"numerator": np.zeros(len(frame), dtype=bool), "denominator": np.zeros(len(frame), dtype=bool)}
+    by_key = {t.key: t for t in tables if t.supported and "status" in t.data.columns}
+    for link in LINKS:
+        table = by_key.get(link.table)
+        if table is None:
+            continue
+        data = table.data
+        counts = (data["measure"] == "count").to_numpy()
+        status = data["status"].astype("object").to_numpy()
+        keys = list(data[list(table.dims)].astype("object").itertuples(index=False, name=None))
+        rows = (frame["indicator_id"] == link.indicator) & (frame["year"] == table.year)
+        rows &= frame["period"] == table.period
+        for position in np.flatnonzero(rows.to_numpy()):
+            row = frame.iloc[position]
+            for part, flags in known.items():
+                matches = cell_matcher(link, row_levels(row), int(row["year"]), table.dims, part)
+                if matches is None:
+                    continue
+                cells = [i for i, key in enumerate(keys) if counts[i] and matches(key)]
+                if cells and all(status[i] != STATUS_SUPPRESSED for i in cells):
+                    flags[position] = True
+    return known["numerator"], known["denominator"]
+
+
+__all__ = ["LINKS", "Link", "cell_matcher", "linked_cells", "linked_hidden", "linked_shown", "row_levels"]

@@ -200,3 +200,23 @@ def test_a_hidden_row_showing_numerator_0_does_not_leave_another_hidden_numerato
     assert out["status"].tolist() == [":", ":", ":", "", ""]
     assert out.loc[2, "numerator"] == 0  # still shown: no person behind it
     assert disclose_indicators(data, threshold=5)["status"].tolist() == ["", "", "", "", ""]
+
+
+def test_a_row_whose_numerator_the_appendix_shows_protects_no_other_row():
+    """Goal 4, SP 11 waiting more than 12 months: total 67 of 3 874; asylum seekers 56 of 1 203
+    (hidden, but table 24 shows the 56); privately settled 11 of 1 132 (hidden); resettlement 0
+    of 282; Oslo-like extra group 0 of 1 257. With the 56 known, 67 − 56 − 0 − 0 gives the 11:
+    another row must be hidden, and the only one left with a numerator is the total."""
+    rows = [
+        (TOTAL, TOTAL, 67, 3874),
+        (TOTAL, "Asyl", 56, 1203),
+        (TOTAL, "Privat", 11, 1132),
+        (TOTAL, "Overført", 0, 282),
+        (TOTAL, "Familie", 0, 1257),
+    ]
+    data = frame(rows)
+    forced = np.array([False, True, True, False, False])
+    none = np.zeros(5, dtype=bool)
+    assert disclose_indicators(data, 5, forced)["status"].tolist() == ["", ":", ":", "", ""]
+    known = (np.array([False, True, False, False, False]), none)
+    assert disclose_indicators(data, 5, forced, known)["status"].tolist() == [":", ":", ":", "", ""]
