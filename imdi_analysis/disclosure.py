@@ -846,15 +846,15 @@ def indicator_secondary(
         changed = False
         for line in lines:
             if indicator_line_leaks(line, status, persons, threshold, known_persons):
-                changed |= hide_partner(line, status, partner_persons)
+                changed |= hide_partner(line, status, partner_persons, known_persons)
             elif numerator_leaks(line, status, numerator, known_numerator):
-                changed |= hide_partner(line, status, partner_numerator)
+                changed |= hide_partner(line, status, partner_numerator, known_persons | known_numerator)
         if changed:
             continue
         determined = determined_cells(lines, status)
         for cell in determined:
             for line in (line for line in lines if cell in line.members):
-                if hide_partner(line, status, persons):
+                if hide_partner(line, status, partner_persons, known_persons):
                     changed = True
                     break
         if not changed:
@@ -930,13 +930,17 @@ def numerator_leaks(
     return len(unknown) == 1
 
 
-def hide_partner(line: Line, status: np.ndarray, persons: np.ndarray) -> bool:
-    """Hide the visible row of ``line`` with the fewest persons (>0), else its total; False if none."""
+def hide_partner(
+    line: Line, status: np.ndarray, persons: np.ndarray, known: np.ndarray | None = None
+) -> bool:
+    """Hide the visible row of ``line`` with the fewest persons (>0), else its total; False if none.
+
+    A total in ``known`` (its figures are shown elsewhere) is no partner either."""
     parts = [p for p in line.parts if status[p] != STATUS_SUPPRESSED and persons[p] > 0]
     if parts:
         status[min(parts, key=lambda p: (persons[p], p))] = STATUS_SUPPRESSED
         return True
-    if status[line.total] != STATUS_SUPPRESSED:
+    if status[line.total] != STATUS_SUPPRESSED and not (known is not None and known[line.total]):
         status[line.total] = STATUS_SUPPRESSED
         return True
     return False

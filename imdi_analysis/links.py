@@ -72,8 +72,9 @@ LINKS: tuple[Link, ...] = (
         "21",
         {"waiting_time": ("Mer enn 12 måneder",)},
         {"waiting_time": (TOTAL,)},
+        exclude=OTHER_TOTAL,
     ),
-    Link("sp11_settlement_mean_months", "18"),
+    Link("sp11_settlement_mean_months", "18", exclude=OTHER_TOTAL),
     *(
         Link(
             f"sp11_waiting_over_{n}_months",

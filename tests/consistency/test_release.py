@@ -125,3 +125,14 @@ def test_links_hide_rows_on_hidden_cells_and_keep_every_primary_suppression(synt
     # the primary rule hides stays hidden
     primary = indicator_primary(time_series(list(INDICATORS), YEARS, "year", synthetic), 5)
     assert primary.any() and (linked["status"].to_numpy()[primary] == ":").all()
+
+
+def test_every_link_to_a_settlement_table_leaves_out_the_indicators_own_total():
+    """SP 11's "I alt" over case types counts family reunification too; tables 18, 21 and 24 do
+    not. A link on that "I alt" would tie different persons together (and make the audit see
+    contradictions)."""
+    from imdi_analysis.links import LINKS
+
+    settlement = [link for link in LINKS if link.table in ("18", "21", "24")]
+    assert len(settlement) == 8
+    assert all(link.exclude.get("category") == ("I alt",) for link in settlement)
