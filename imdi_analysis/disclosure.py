@@ -767,7 +767,7 @@ def disclose_indicators(
     (:func:`imdi_analysis.links.linked_hidden`). ``known`` (numerators, persons: one flag per
     row each) marks figures a reader has from elsewhere (the appendix shows them,
     :func:`imdi_analysis.links.linked_shown`): hiding such a row does not hide them, so it
-    protects no other row.
+    protects no other row, and a hidden row keeps showing them (like a numerator of 0).
     """
     threshold = check_threshold(threshold)
     out = frame.copy()
@@ -778,9 +778,11 @@ def disclose_indicators(
     hide_revealing_changes(out, hidden)
     out["status"] = np.where(hidden, STATUS_SUPPRESSED, "")
     nil = hidden & (pd.to_numeric(out["numerator"], errors="coerce").to_numpy(dtype=float) == 0)
+    known_numerator, known_persons = known if known is not None else (np.zeros(len(out), dtype=bool),) * 2
+    kept = {"numerator": nil | (hidden & known_numerator), "denominator": hidden & known_persons}
     for column in INDICATOR_HIDDEN_COLUMNS:
         if column in out.columns:
-            out.loc[hidden & ~nil if column == "numerator" else hidden, column] = np.nan
+            out.loc[hidden & ~kept.get(column, np.zeros(len(out), dtype=bool)), column] = np.nan
     out.attrs[THRESHOLD_ATTR] = threshold
     return out
 

@@ -156,51 +156,84 @@ def linked_cells(link: Link, row: pd.Series, table: AppendixTable) -> np.ndarray
     return positions if len(positions) else None
 
 
-def linked_hidden(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> np.ndarray:
-    """Rows of ``indicators`` (of the tables' report: same year and period) resting on a hidden cell."""
-    hidden = np.zeros(len(indicators), dtype=bool)
-    by_key = {t.key: t for t in tables if t.supported and "status" in t.data.columns}
+KNOWN, HIDDEN = "known", "hidden"
+
+
+def part_state(link: Link, row: pd.Series, table: AppendixTable, part: str, keys: list[tuple]) -> str | None:
+    """Whether a reader has the row's numerator (``part``) or denominator from ``table``.
+
+    ``known`` when every count cell it is the sum of is visible, or when it is a sum of bands
+    whose line total and every other band are visible (total minus the others); ``hidden``
+    otherwise; None when the row has no such cells in the table.
+    """
+    data = table.data
+    counts = (data["measure"] == "count").to_numpy()
+    status = data["status"].astype("object").to_numpy()
+    levels, year = row_levels(row), int(row["year"])
+    matches = cell_matcher(link, levels, year, table.dims, part)
+    if matches is None:
+        return None
+    cells = [i for i, key in enumerate(keys) if counts[i] and matches(key)]
+    if not cells:
+        return None
+    if all(status[i] != STATUS_SUPPRESSED for i in cells):
+        return KNOWN
+    bands = link.numerator if part == "numerator" else (link.denominator or {})
+    for dim, chosen in bands.items():
+        if TOTAL in chosen:
+            continue
+        position = list(table.dims).index(dim)
+        rest = Link(link.indicator, link.table, {dim: ()}, None, link.where, link.exclude)
+        anywhere = cell_matcher(rest, levels, year, [d for d in table.dims if d != dim], "numerator")
+        if anywhere is None:
+            continue
+        line = [
+            i
+            for i, key in enumerate(keys)
+            if counts[i] and anywhere(key[:position] + key[position + 1 :]) and key[position] not in chosen
+        ]
+        has_total = any(keys[i][position] == TOTAL for i in line)
+        if has_total and all(status[i] != STATUS_SUPPRESSED for i in line):
+            return KNOWN  # the total and every other band are shown: their difference is this sum
+    return HIDDEN
+
+
+def link_states(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> dict[str, np.ndarray]:
+    """Per row: ``forced`` (it rests on a hidden figure of the tables: hide it), ``numerator`` and
+    ``denominator`` (the tables show them: a reader has them, hidden or not)."""
     frame = indicators.reset_index(drop=True)
+    out = {name: np.zeros(len(frame), dtype=bool) for name in ("forced", "numerator", "denominator")}
+    by_key = {t.key: t for t in tables if t.supported and "status" in t.data.columns}
     for link in LINKS:
         table = by_key.get(link.table)
         if table is None:
             continue
+        keys = list(table.data[list(table.dims)].astype("object").itertuples(index=False, name=None))
         status = table.data["status"].astype("object").to_numpy()
-        rows = (frame["indicator_id"] == link.indicator) & (frame["year"] == table.year)
-        rows &= frame["period"] == table.period
-        for position in np.flatnonzero(rows.to_numpy()):
-            cells = linked_cells(link, frame.iloc[position], table)
-            if cells is not None and (status[cells] == STATUS_SUPPRESSED).any():
-                hidden[position] = True
-    return hidden
-
-
-def linked_shown(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> tuple[np.ndarray, np.ndarray]:
-    """Rows whose numerator (first array) or denominator (second) the tables show: every count
-    cell the figure rests on is visible, so a reader has the figure whether the row is hidden or not."""
-    frame = indicators.reset_index(drop=True)
-    known = {"numerator": np.zeros(len(frame), dtype=bool), "denominator": np.zeros(len(frame), dtype=bool)}
-    by_key = {t.key: t for t in tables if t.supported and "status" in t.data.columns}
-    for link in LINKS:
-        table = by_key.get(link.table)
-        if table is None:
-            continue
-        data = table.data
-        counts = (data["measure"] == "count").to_numpy()
-        status = data["status"].astype("object").to_numpy()
-        keys = list(data[list(table.dims)].astype("object").itertuples(index=False, name=None))
+        derived = (table.data["measure"] != "count").to_numpy()
         rows = (frame["indicator_id"] == link.indicator) & (frame["year"] == table.year)
         rows &= frame["period"] == table.period
         for position in np.flatnonzero(rows.to_numpy()):
             row = frame.iloc[position]
-            for part, flags in known.items():
-                matches = cell_matcher(link, row_levels(row), int(row["year"]), table.dims, part)
-                if matches is None:
-                    continue
-                cells = [i for i, key in enumerate(keys) if counts[i] and matches(key)]
-                if cells and all(status[i] != STATUS_SUPPRESSED for i in cells):
-                    flags[position] = True
-    return known["numerator"], known["denominator"]
+            for part in ("numerator", "denominator"):
+                state = part_state(link, row, table, part, keys)
+                out[part][position] |= state == KNOWN
+                out["forced"][position] |= state == HIDDEN
+            cells = linked_cells(link, row, table)  # a hidden share or mean hides the row's figure too
+            if cells is not None and (derived[cells] & (status[cells] == STATUS_SUPPRESSED)).any():
+                out["forced"][position] = True
+    return out
+
+
+def linked_hidden(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> np.ndarray:
+    """Rows of ``indicators`` (of the tables' report: same year and period) resting on a hidden figure."""
+    return link_states(indicators, tables)["forced"]
+
+
+def linked_shown(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose numerator (first array) or denominator (second) a reader has from the tables."""
+    states = link_states(indicators, tables)
+    return states["numerator"], states["denominator"]
 
 
 __all__ = ["LINKS", "Link", "cell_matcher", "linked_cells", "linked_hidden", "linked_shown", "row_levels"]

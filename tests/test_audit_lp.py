@@ -413,3 +413,12 @@ def test_a_hidden_goal_page_row_keeps_the_appendix_cell_hidden():
     from imdi_analysis.audit.lp import audit_release
 
     assert audit_release(published_release(":", ":"), AuditRule(5)) == []
+
+
+def test_a_hidden_quantity_known_to_be_zero_passes_and_any_other_known_value_fails():
+    rule = AuditRule(5)
+    assert rule.violation(0.0, 0.0) is None  # no person behind it, as a published "-"
+    assert rule.violation(0.0, 0.4) is None  # as reals: the only whole number is 0
+    assert rule.violation(7.0, 7.0) == "determined"
+    assert rule.violation(1.0, 3.0) == "small_interval"
+    assert rule.violation(0.0, 3.0) is None

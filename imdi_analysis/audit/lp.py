@@ -96,6 +96,9 @@ class AuditRule:
     require_interval_width : a hidden quantity whose interval (max − min) is narrower than this
         fails as determined; the default only catches exact recovery. Whatever the width, an
         interval that holds a single whole number is determined too (counts are whole numbers).
+
+    A hidden quantity known to be 0 passes: it counts no person, as a published zero (``-``)
+    does not (e.g. a share's "Nevner − Teller" when everyone is in the numerator).
     """
 
     threshold: int = DEFAULT_THRESHOLD
@@ -116,6 +119,8 @@ class AuditRule:
     def violation(self, low: float, high: float) -> str | None:
         """``"determined"``, ``"small_interval"`` or ``None`` for an interval ``[low, high]``."""
         whole_low, whole_high = whole(low, math.ceil), whole(high, math.floor)
+        if whole_high <= 0 <= high + VALUE_TOLERANCE:
+            return None  # known to be 0: no person behind it (zeros are published as "-")
         if high - low < self.require_interval_width or whole_low >= whole_high:
             return "determined"
         if whole_low >= 1 and whole_high <= self.threshold - 1:

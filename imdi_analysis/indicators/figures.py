@@ -152,8 +152,12 @@ def format_row(row: pd.Series, indicator) -> dict[str, str]:
     if row.get("status") == SUPPRESSED:  # hidden by disclosure control: few persons behind the figure
         cells = dict.fromkeys(list(TABLE_HEADERS.values())[1:], SUPPRESSED)
         cells[TABLE_HEADERS["note"]] = SUPPRESSED_NOTE
-        if unit != UNIT_MONTHS and row.get("numerator") == 0:  # no person behind it: kept by disclosure
-            cells[TABLE_HEADERS["numerator"]] = format_number(0)
+        # kept by disclosure control: a numerator of 0 (no person behind it), and a numerator or
+        # denominator the statistics appendix shows anyway (disclose_indicators, ``known``)
+        if unit != UNIT_MONTHS and pd.notna(row.get("numerator")):
+            cells[TABLE_HEADERS["numerator"]] = format_number(row["numerator"])
+        if unit != UNIT_COUNT and pd.notna(row.get("denominator")):
+            cells[TABLE_HEADERS["denominator"]] = format_number(row["denominator"])
         return cells
     numerator = NOT_APPLICABLE if unit == UNIT_MONTHS else format_number(row["numerator"])
     denominator = NOT_APPLICABLE if unit == UNIT_COUNT else format_number(row["denominator"])
