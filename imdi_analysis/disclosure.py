@@ -124,11 +124,10 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
-from scipy.sparse import csr_array
 
 from imdi_analysis.disclosure_gauss import Veto, secondary_cells
 from imdi_analysis.errors import ConfigError, DisclosureError
@@ -146,6 +145,9 @@ from imdi_analysis.tables import (
     AppendixTable,
     Stacking,
 )
+
+if TYPE_CHECKING:  # scipy is imported where a program is solved: pages that only show figures skip it
+    from scipy.sparse import csr_array
 
 DEFAULT_THRESHOLD = 5
 THRESHOLD_ATTR = "disclosure_threshold"  # key in ``table.data.attrs`` set by apply_disclosure
@@ -1434,6 +1436,8 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     n_rows = len(rows) + len(visible) + 1
     entries.append((n_rows - 1, target, 1.0))
     r_index, c_index, weights = zip(*entries, strict=True)
+    from scipy.sparse import csr_array
+
     matrix = csr_array((weights, (r_index, c_index)), shape=(n_rows, size))
     rhs = np.zeros(n_rows)
     rhs[-1] = max(1.0, threshold - value[target])
@@ -1444,6 +1448,8 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     for j in visible:
         bounds += [(0.0, None), (0.0, value[j] - floor[j])]
         cost[[extra[j], extra[j] + 1]] = value[j] + 1.0
+    from scipy.optimize import linprog
+
     result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
     if result.status != 0:
         return []
@@ -1580,6 +1586,8 @@ def largest_values(
     :data:`UNBOUNDED`, so every program has a solution. None when the relations have no
     solution at all.
     """
+    from scipy.sparse import csr_array
+
     sparse = csr_array(matrix)
     bounds = [(lb, UNBOUNDED) for lb in lower]
     out: dict[int, float] = {}
@@ -1609,6 +1617,8 @@ def maximise(matrix: csr_array, rhs: np.ndarray, bounds: list, columns: list[int
     """A solution of ``matrix @ x = rhs`` within ``bounds`` maximising the sum of ``columns`` (HiGHS)."""
     objective = np.zeros(matrix.shape[1])
     objective[columns] = -1.0
+    from scipy.optimize import linprog
+
     result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
     return result.x if result.status == 0 else None
 

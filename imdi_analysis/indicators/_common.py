@@ -24,7 +24,6 @@ import numpy.typing as npt
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
-from scipy import stats
 
 from imdi_analysis import codes
 from imdi_analysis.config import PERIODS
@@ -214,6 +213,8 @@ def t_quantile(probability: float, df: npt.ArrayLike) -> np.ndarray:
 
     ``scipy.stats.t.ppf``; e.g. ``t_quantile(0.975, 10)`` is 2.2281 (tables of Student's t).
     """
+    from scipy import stats  # here, not at import: a page that only shows figures never needs it
+
     freedom = np.asarray(df, dtype=float)
     return np.asarray(stats.t.ppf(probability, np.where(freedom >= 1, freedom, np.nan)), dtype=float)
 
