@@ -129,7 +129,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from imdi_analysis.disclosure_gauss import Veto, secondary_cells
+from imdi_analysis.disclosure_gauss import Veto, connected_cells, secondary_cells
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.tables import (
     MEASURE_COUNT,
@@ -471,22 +471,13 @@ def determined_cells(
 
 
 def connected_groups(equations: list[dict[int, float]]) -> list[list[dict[int, float]]]:
-    """Equations grouped so that groups share no unknown (union-find over the unknowns)."""
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """Equations grouped so that groups share no unknown (the union-find of
+    :func:`~imdi_analysis.disclosure_gauss.connected_cells`), in order of first appearance."""
+    component = {cell: i for i, group in enumerate(connected_cells(equations)) for cell in group}
+    groups: dict[object, list[dict[int, float]]] = {}
     for terms in equations:
-        cells = list(terms)
-        for other in cells[1:]:
-            parent[find(other)] = find(cells[0])
-    groups: dict[int, list[dict[int, float]]] = {}
-    for terms in equations:
-        groups.setdefault(find(next(iter(terms))), []).append(terms)
+        first = next(iter(terms))
+        groups.setdefault(component.get(first, ("alone", first)), []).append(terms)
     return list(groups.values())
 
 
