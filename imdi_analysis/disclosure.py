@@ -129,7 +129,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from imdi_analysis.disclosure_gauss import Veto, connected_cells, secondary_cells
+from imdi_analysis.disclosure_gauss import Veto, connected_cells, reduced_row_echelon, secondary_cells
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.tables import (
     MEASURE_COUNT,
@@ -496,31 +496,12 @@ def determined_in_group(equations: list[dict[int, float]], status: np.ndarray) -
 def unit_rows(matrix: np.ndarray) -> np.ndarray:
     """For each column j, whether the unit vector e_j lies in the row space of ``matrix``.
 
-    Gauss-Jordan elimination with partial pivoting (numpy row operations, no LAPACK call, so
-    it stays fast when BLAS threads compete). In reduced row echelon form a unit vector is in
-    the row space exactly when it is one of the rows.
+    In reduced row echelon form (:func:`~imdi_analysis.disclosure_gauss.reduced_row_echelon`)
+    a unit vector is in the row space exactly when it is one of the rows.
     """
-    work = matrix.astype("float64", copy=True)
-    n_rows, n_cols = work.shape
-    pivots: list[tuple[int, int]] = []
-    row = 0
-    for col in range(n_cols):
-        if row == n_rows:
-            break
-        best = row + int(np.argmax(np.abs(work[row:, col])))
-        if abs(work[best, col]) < RANK_TOLERANCE:
-            continue
-        work[[row, best]] = work[[best, row]]
-        work[row] /= work[row, col]
-        others = np.flatnonzero(np.abs(work[:, col]) > RANK_TOLERANCE)
-        others = others[others != row]
-        if others.size:
-            work[others] -= np.outer(work[others, col], work[row])
-            work[others, col] = 0.0
-        pivots.append((row, col))
-        row += 1
-    solved = np.zeros(n_cols, dtype=bool)
-    for r, col in pivots:
+    work, pivots = reduced_row_echelon(matrix, RANK_TOLERANCE)
+    solved = np.zeros(work.shape[1], dtype=bool)
+    for r, col in enumerate(pivots):
         solved[col] = int((np.abs(work[r]) > RANK_TOLERANCE).sum()) == 1
     return solved
 

@@ -179,13 +179,12 @@ def pins_a_guarded_cell(
     return bool((np.abs(after) <= ZERO_TOLERANCE).all(axis=1).any())
 
 
-def null_space_basis(matrix: np.ndarray) -> np.ndarray:
-    """A basis of ``{x : matrix @ x = 0}`` as columns, from the reduced row echelon form.
-
-    One column per free variable ``f``: 1 at ``f`` and minus the reduced rows' entries in column
-    ``f`` at the pivot variables. For the 0/±1 matrices of table lines the entries stay small
-    whole numbers, so elimination on the basis keeps exact zeros.
-    """
+def reduced_row_echelon(
+    matrix: np.ndarray, tolerance: float = ZERO_TOLERANCE
+) -> tuple[np.ndarray, list[int]]:
+    """Gauss-Jordan elimination with partial pivoting: the reduced rows and the pivot column of
+    each of the first ``len(pivots)`` rows (numpy row operations, no LAPACK call, so it stays
+    fast when BLAS threads compete). Entries at or below ``tolerance`` count as 0."""
     work = matrix.astype("float64", copy=True)
     n_rows, n_cols = work.shape
     pivots: list[int] = []
@@ -194,17 +193,29 @@ def null_space_basis(matrix: np.ndarray) -> np.ndarray:
         if r == n_rows:
             break
         best = r + int(np.argmax(np.abs(work[r:, col])))
-        if abs(work[best, col]) <= ZERO_TOLERANCE:
+        if abs(work[best, col]) <= tolerance:
             continue
         work[[r, best]] = work[[best, r]]
         work[r] /= work[r, col]
-        others = np.flatnonzero(np.abs(work[:, col]) > ZERO_TOLERANCE)
+        others = np.flatnonzero(np.abs(work[:, col]) > tolerance)
         others = others[others != r]
         if others.size:
             work[others] -= np.outer(work[others, col], work[r])
             work[others, col] = 0.0
         pivots.append(col)
         r += 1
+    return work, pivots
+
+
+def null_space_basis(matrix: np.ndarray) -> np.ndarray:
+    """A basis of ``{x : matrix @ x = 0}`` as columns, from the reduced row echelon form.
+
+    One column per free variable ``f``: 1 at ``f`` and minus the reduced rows' entries in column
+    ``f`` at the pivot variables. For the 0/±1 matrices of table lines the entries stay small
+    whole numbers, so elimination on the basis keeps exact zeros.
+    """
+    work, pivots = reduced_row_echelon(matrix)
+    n_cols = work.shape[1]
     free = np.setdiff1d(np.arange(n_cols), pivots)
     basis = np.zeros((n_cols, len(free)))
     basis[free, np.arange(len(free))] = 1.0
