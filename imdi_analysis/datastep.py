@@ -2,9 +2,14 @@
 
 ``imdi run`` computes, for the run's settings (register folder, years, threshold):
 
-- **indicators**, per period (``H1``, ``year``): every registered indicator for every year of
-  the run's span, with disclosure control applied once over the whole frame
-  (:func:`compute_indicator_release`), written as ``<output_dir>/measures/indicators_<period>.parquet``
+- **series**, per period (``H1``, ``year``): every registered indicator for every year of the
+  run's span as computed from the registers, before disclosure control
+  (``<output_dir>/measures/series_<period>.parquet``; an internal input of the indicators step,
+  never read by a page nor published), and for the annual figures the key figures' counts of
+  persons. It does not wait for the appendix, so it runs beside it.
+- **indicators**, per period: the series with disclosure control applied once over the whole
+  frame and linked to the appendix tables of the same run (:func:`disclose_series`), written as
+  ``<output_dir>/measures/indicators_<period>.parquet``
   beside a manifest (``indicators_<period>.json``: format, period, years, threshold, register
   folder, SHA-256 of the Parquet file). The goal pages, the time-series chapter, the deviations
   page and the key figures read this one frame (:func:`read_indicators`), so a figure shown in two
@@ -45,7 +50,8 @@ from imdi_analysis.tabular import write_atomic
 
 MEASURES_FOLDER = "measures"
 INDICATORS_FORMAT = "imdi-indicators/1"
-STEP_KINDS = ("indicators", "appendix")
+STEP_KINDS = ("indicators", "appendix")  # what runs.yml may name in ``uses``
+SERIES = "series"  # planned with every indicators step
 INDICATOR_PERIODS = ("H1", "year")
 
 
@@ -64,18 +70,21 @@ class DataStep:
 
     @property
     def after(self) -> tuple[str, ...]:
-        """The steps whose outputs this one reads: the indicators read the run's appendix tables."""
-        return tuple(f"appendix-{y}-{self.period}" for y in self.reports)
+        """The steps whose outputs this one reads: the indicators read their series and the run's
+        appendix tables."""
+        if self.kind != "indicators":
+            return ()
+        return (f"{SERIES}-{self.period}", *(f"appendix-{y}-{self.period}" for y in self.reports))
 
     @property
     def name(self) -> str:
-        if self.kind == "indicators":
-            return f"indicators-{self.period}"
+        if self.kind in ("indicators", SERIES):
+            return f"{self.kind}-{self.period}"
         return f"appendix-{self.year}-{self.period}"
 
     def folder(self, output_dir: Path) -> Path:
         """Where the step writes its outputs."""
-        if self.kind == "indicators":
+        if self.kind in ("indicators", SERIES):
             return measures_dir(output_dir)
         from imdi_analysis.appendix.build import appendix_dir
 
@@ -86,6 +95,9 @@ class DataStep:
         """The files the step wrote (an appendix writes one CSV and sidecar per table)."""
         if self.kind == "indicators":
             parquet = indicators_path(self.period, output_dir)
+            return [parquet, manifest_path(parquet)]
+        if self.kind == SERIES:
+            parquet = series_path(self.period, output_dir)
             files = [parquet, manifest_path(parquet)]
             if self.period == "year":  # the key figures' counts of persons, for the annual report
                 files += [counts_path(output_dir), manifest_path(counts_path(output_dir))]
@@ -100,6 +112,11 @@ def measures_dir(output_dir: Path | str | None = None) -> Path:
 
 def indicators_path(period: str, output_dir: Path | str | None = None) -> Path:
     return measures_dir(output_dir) / f"indicators_{period}.parquet"
+
+
+def series_path(period: str, output_dir: Path | str | None = None) -> Path:
+    """The undisclosed series of the run (internal: only the indicators step reads it)."""
+    return measures_dir(output_dir) / f"series_{period}.parquet"
 
 
 def manifest_path(parquet: Path) -> Path:
@@ -131,13 +148,26 @@ def compute_indicator_release(
     run publishes: a row resting on a cell they hide is hidden too (:mod:`imdi_analysis.links`),
     repeated until no visible row rests on a hidden cell.
     """
-    from imdi_analysis.disclosure import DEFAULT_THRESHOLD, disclose_indicators
+    return disclose_series(compute_series(period, years, data_dir, ids), threshold, appendix)
+
+
+def compute_series(
+    period: str, years: Iterable[int], data_dir: Path | str | None = None, ids: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Every indicator (or ``ids``) for ``years`` and ``period`` as computed, before disclosure control."""
     from imdi_analysis.indicators.registry import INDICATORS, time_series
 
-    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    directory = Path(data_dir) if data_dir else None
     selected = list(INDICATORS) if ids is None else list(ids)
-    series = time_series(selected, sorted(set(years)), period, directory)
+    return time_series(selected, sorted(set(years)), period, Path(data_dir) if data_dir else None)
+
+
+def disclose_series(
+    series: pd.DataFrame, threshold: int | None = None, appendix: Sequence[AppendixTable] = ()
+) -> pd.DataFrame:
+    """The published indicator figures from :func:`compute_series`: see :func:`compute_indicator_release`."""
+    from imdi_analysis.disclosure import DEFAULT_THRESHOLD, disclose_indicators
+
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     forced = np.zeros(len(series), dtype=bool)
     known = linked_shown(series, appendix)  # figures the appendix shows: no protection by hiding them
     while True:
@@ -260,6 +290,8 @@ def plan_steps(needs: Iterable[tuple[str, int | None, str | None]], years: Seque
             chosen = period if period in INDICATOR_PERIODS else "year"
             reports = tuple(sorted(y for y, p in appendix if p == chosen and y is not None))
             step = DataStep("indicators", chosen, tuple(years), None, reports)
+            series = DataStep(SERIES, chosen, tuple(years))
+            steps.setdefault(series.name, series)
         else:
             if year is None or period is None:
                 raise PipelineError("The appendix step needs a year and a period (scope year_period).")
@@ -304,28 +336,29 @@ def is_current(step: DataStep, key: str, build_dir: Path, output_dir: Path) -> d
 
 def run_step(step: DataStep, registers: Path, threshold: int, output_dir: Path) -> None:
     """Compute one step and write its outputs (in this process)."""
-    if step.kind == "indicators":
-        from imdi_analysis.appendix.build import read_appendix
-
-        tables = [t for y in step.reports for t in read_appendix(y, step.period, output_dir, threshold)]
-        frame = compute_indicator_release(step.period, step.years, registers, threshold, appendix=tables)
-        write_indicators(frame, step.period, step.years, threshold, output_dir, registers)
+    if step.kind == SERIES:
+        series = compute_series(step.period, step.years, registers)
+        write_frame(
+            series, series_path(step.period, output_dir), step.period, step.years, threshold, registers
+        )
         if step.period == "year":
             from imdi_analysis.reports.key_figures import count_figures
 
             counts = count_figures(list(step.years), registers)
             write_frame(counts, counts_path(output_dir), step.period, step.years, threshold, registers)
         return
+    if step.kind == "indicators":
+        from imdi_analysis.appendix.build import read_appendix
+
+        series = read_frame(series_path(step.period, output_dir), threshold, step.years)
+        tables = [t for y in step.reports for t in read_appendix(y, step.period, output_dir, threshold)]
+        frame = disclose_series(series, threshold, appendix=tables)
+        write_indicators(frame, step.period, step.years, threshold, output_dir, registers)
+        return
     from imdi_analysis.appendix.build import build_appendix
 
     assert step.year is not None
     build_appendix(step.year, step.period, registers, threshold, output_dir, jobs=1)
-
-
-def _run_step_job(args: tuple[DataStep, str, int, str]) -> str:
-    step, registers, threshold, output_dir = args
-    run_step(step, Path(registers), threshold, Path(output_dir))
-    return step.name
 
 
 @dataclass
@@ -428,6 +461,8 @@ __all__ = [
     "DataStep",
     "StepPlan",
     "compute_indicator_release",
+    "compute_series",
+    "disclose_series",
     "indicators_path",
     "plan_steps",
     "read_counts",

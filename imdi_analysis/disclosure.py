@@ -958,6 +958,11 @@ class Release:
     copies: list[tuple[Cell, ...]]  # cells that are one quantity: stacked totals and sibling copies
     shares: list[ShareLink]
     groups: dict[Cell, list[Cell]] = dataclasses.field(default_factory=dict)  # see line_groups
+    values: list[np.ndarray] = dataclasses.field(default_factory=list)  # data[t]["value"] as floats
+
+    def __post_init__(self) -> None:
+        if not self.values:  # read once: the interval checks look up single values many times
+            self.values = [d["value"].to_numpy(dtype=float, na_value=np.nan) for d in self.data]
 
     @classmethod
     def create(cls, tables: Sequence[AppendixTable]) -> Release:
@@ -1398,7 +1403,7 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     visible = [j for j, (t, r) in enumerate(cells) if status[t][r] in VISIBLE_STATUSES]
     extra = {j: n + 2 * k for k, j in enumerate(visible)}  # p_j at n + 2k, q_j at n + 2k + 1
     size = n + 2 * len(visible)
-    value = np.array([release.data[t]["value"].iat[r] for t, r in cells], dtype=float)
+    value = np.array([release.values[t][r] for t, r in cells], dtype=float)
     floor = np.where(value > 0, 1.0, 0.0)
     entries = [(i, j, w) for i, terms in enumerate(rows) for j, w in terms.items()]
     for k, j in enumerate(visible):  # v_j = p_j - q_j
@@ -1440,7 +1445,7 @@ def binding_lines(
     the visible parts and one person for every other hidden non-zero part, is below it."""
     out = []
     for t, line in lines:
-        st, value = status[t], release.data[t]["value"].to_numpy()
+        st, value = status[t], release.values[t]
         if st[line.total] not in VISIBLE_STATUSES or STATUS_MISSING in st[list(line.parts)]:
             continue
         hidden = [p for p in line.parts if st[p] == STATUS_SUPPRESSED]
@@ -1508,7 +1513,7 @@ def failing_cells(
     suppressed = [c for c in cells if status[c[0]][c[1]] == STATUS_SUPPRESSED]
     if not suppressed:
         return []
-    lower = [1.0 if release.data[t]["value"].iat[r] > 0 else 0.0 for t, r in cells]
+    lower = [1.0 if release.values[t][r] > 0 else 0.0 for t, r in cells]
     signature = (
         tuple(cells),
         tuple(lower),
@@ -1524,7 +1529,7 @@ def failing_cells(
         for cell, w in terms.items():
             matrix[i, column[cell]] = w
     determined = unit_rows(matrix)
-    truth = np.array([release.data[t]["value"].iat[r] for t, r in cells], dtype=float)
+    truth = np.array([release.values[t][r] for t, r in cells], dtype=float)
     largest = largest_values(matrix, rhs, lower, [column[c] for c in suppressed], threshold, truth)
     if largest is None:
         failing = []  # the relations do not hold for the data (e.g. a missing cell): cannot judge
@@ -1612,7 +1617,7 @@ def interval_partner(
     need = max(1.0, threshold - largest) if np.isfinite(largest) else 1.0
     options = []
     for t, line in lines:
-        value = release.data[t]["value"].to_numpy()
+        value = release.values[t]
         for m in line.members:
             if (t, m) == cell or status[t][m] != STATUS_SHOWN:
                 continue

@@ -44,6 +44,7 @@ from imdi_analysis.config import (
 )
 from imdi_analysis.datastep import (
     INDICATOR_PERIODS,
+    SERIES,
     DataStep,
     StepPlan,
     in_order,
@@ -134,13 +135,15 @@ def data_steps(
     needs = {run.name: [(kind, run.year, run.period) for kind in run.entry.uses] for run in runs}
     steps = plan_steps([n for listed in needs.values() for n in listed], span)
     by_need = {(s.kind, s.year if s.kind == "appendix" else None, s.period): s.name for s in steps}
-    uses = {
-        name: [
-            by_need[(kind, year if kind == "appendix" else None, step_period(kind, period))]
-            for kind, year, period in listed
-        ]
-        for name, listed in needs.items()
-    }
+    uses = {}
+    for name, listed in needs.items():
+        used = []
+        for kind, year, period in listed:
+            key = (kind, year if kind == "appendix" else None, step_period(kind, period))
+            if kind == "indicators":  # the key figures' counts are written by the series step
+                used.append(by_need[(SERIES, None, key[2])])
+            used.append(by_need[key])
+        uses[name] = used
     return steps, uses
 
 

@@ -12,6 +12,7 @@ import pytest
 from imdi_analysis import datastep
 from imdi_analysis.datastep import (
     DataStep,
+    in_order,
     indicators_path,
     plan_steps,
     read_counts,
@@ -46,10 +47,15 @@ def test_plan_steps_one_indicator_step_per_period_and_one_appendix_per_report():
         ("appendix", 2022, "year"),
     ]
     steps = plan_steps(needs, [2020, 2021, 2022])
-    assert [s.name for s in steps] == ["appendix-2022-year", "indicators-H1", "indicators-year"]
-    assert steps[2].years == (2020, 2021, 2022)
-    # the annual indicators read the annual appendix the run publishes (links), so they come after it
-    assert steps[2].after == ("appendix-2022-year",) and steps[1].after == ()
+    names = ["appendix-2022-year", "indicators-H1", "indicators-year", "series-H1", "series-year"]
+    assert [s.name for s in steps] == names
+    assert steps[2].years == steps[4].years == (2020, 2021, 2022)
+    # the annual indicators read their series and the annual appendix the run publishes (links),
+    # so they come after both; the series wait for nothing and run beside the appendix
+    assert steps[2].after == ("series-year", "appendix-2022-year") and steps[1].after == ("series-H1",)
+    assert steps[0].after == steps[3].after == steps[4].after == ()
+    ordered = [s.name for s in in_order(steps)]
+    assert ordered.index("indicators-year") > max(ordered.index("series-year"), ordered.index("appendix-2022-year"))
     with pytest.raises(PipelineError, match="Unknown data step 'cells'"):
         plan_steps([("cells", 2022, "year")], [2022])
     with pytest.raises(PipelineError, match="needs a year and a period"):
@@ -86,11 +92,12 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Replace the indicator computation by the hand-made frame and count the calls."""
     calls: list[str] = []
 
-    def fake(period, years, data_dir=None, threshold=None, ids=None, appendix=()):
+    def fake(period, years, data_dir=None, ids=None):
         calls.append(period)
         return small_frame()
 
-    monkeypatch.setattr(datastep, "compute_indicator_release", fake)
+    monkeypatch.setattr(datastep, "compute_series", fake)
+    monkeypatch.setattr(datastep, "disclose_series", lambda series, threshold=None, appendix=(): series)
     counts = pd.DataFrame({"figure_id": ["settled"], "year": [2022], "value": [12.0]})
     monkeypatch.setattr("imdi_analysis.reports.key_figures.count_figures", lambda years, data_dir: counts)
     return calls
@@ -102,24 +109,26 @@ def test_a_step_reruns_when_an_input_or_an_output_changed_and_only_then(tmp_path
     extract = registers / "2022" / "settlement.csv"
     extract.write_text("person_id\n1\n", encoding="utf-8")
     out, build = tmp_path / "processed", tmp_path / "build"
-    steps = [DataStep("indicators", "year", (2022,))]
+    steps = [DataStep("indicators", "year", (2022,)), DataStep("series", "year", (2022,))]
+    both = ["series-year", "indicators-year"]
 
     outputs, ran = run_steps(steps, registers, 5, out, build)
-    assert ran == ["indicators-year"] and counted == ["year"]
+    assert ran == both and counted == ["year"]
     assert set(outputs["indicators-year"]) == {str(p) for p in steps[0].outputs(out)}
-    assert len(outputs["indicators-year"]) == 4  # indicators and the key figures' counts, each + manifest
+    assert len(outputs["indicators-year"]) == 2  # the indicators and their manifest
+    assert len(outputs["series-year"]) == 4  # the series and the key figures' counts, each + manifest
     assert read_counts(out, 5)["value"].tolist() == [12.0]
     assert run_steps(steps, registers, 5, out, build)[1] == []  # nothing changed: nothing runs
 
     indicators_path("year", out).unlink()  # the documented regenerable folder is cleaned
     assert run_steps(steps, registers, 5, out, build)[1] == ["indicators-year"]
-    assert indicators_path("year", out).is_file()
+    assert indicators_path("year", out).is_file() and len(counted) == 1  # the series were current
 
     extract.write_text("person_id\n1\n2\n", encoding="utf-8")  # a new extract
-    assert run_steps(steps, registers, 5, out, build)[1] == ["indicators-year"]
-    assert run_steps(steps, registers, 3, out, build)[1] == ["indicators-year"]  # another threshold
-    assert run_steps(steps, registers, 3, out, build, force=True)[1] == ["indicators-year"]
-    assert len(counted) == 5
+    assert run_steps(steps, registers, 5, out, build)[1] == both
+    assert run_steps(steps, registers, 3, out, build)[1] == both  # another threshold
+    assert run_steps(steps, registers, 3, out, build, force=True)[1] == both
+    assert len(counted) == 4
 
 
 def test_a_run_hashes_each_file_once_and_sees_a_rewritten_file(

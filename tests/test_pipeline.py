@@ -253,13 +253,16 @@ def test_the_data_step_runs_before_its_notebooks_and_a_deleted_output_folder_is_
     monkeypatch.setattr("imdi_analysis.datastep.code_fingerprint", lambda: "fixed")
     rows = [3]
 
-    def computed(period, years, data_dir=None, threshold=None, ids=None, appendix=()):
+    def computed(period, years, data_dir=None, ids=None):
         n = rows[0]
         return pd.DataFrame(
             {"indicator_id": ["a"] * n, "year": [2022] * n, "value": [1.0] * n, "status": [""] * n}
         )
 
-    monkeypatch.setattr("imdi_analysis.datastep.compute_indicator_release", computed)
+    monkeypatch.setattr("imdi_analysis.datastep.compute_series", computed)
+    monkeypatch.setattr(
+        "imdi_analysis.datastep.disclose_series", lambda series, threshold=None, appendix=(): series
+    )
     counts = pd.DataFrame({"figure_id": ["settled"], "year": [2022], "value": [12.0]})
     monkeypatch.setattr("imdi_analysis.reports.key_figures.count_figures", lambda years, data_dir: counts)
     build, out = tmp_path / "build", tmp_path / "processed"
