@@ -149,7 +149,7 @@ def figure_html(fig: Figure) -> str:
     import io
 
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
+    fig.savefig(buffer, format="png")  # the constrained layout keeps the labels inside: drawn once
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     alt = alt_text(fig).replace('"', "&quot;")
     return f'<figure><img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%"/></figure>'

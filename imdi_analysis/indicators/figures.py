@@ -216,12 +216,14 @@ class Chart:
     _png: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def png(self) -> bytes:
-        """The figure as PNG, rendered once (a notebook asks for it as PNG and again as HTML)."""
+        """The figure as PNG, rendered once (a notebook asks for it as PNG and again as HTML).
+
+        Drawn once, at the figure's size: its constrained layout already keeps every label
+        inside (a tight bounding box would draw it twice).
+        """
         if self._png is None:
             buffer = io.BytesIO()
-            self.figure.savefig(
-                buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}
-            )
+            self.figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
             self._png = buffer.getvalue()
         return self._png
 
