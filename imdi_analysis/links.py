@@ -146,12 +146,21 @@ def cell_matcher(
     return matches
 
 
-def linked_cells(link: Link, row: pd.Series, table: AppendixTable) -> np.ndarray | None:
-    """Positions of the cells of ``table`` that ``row`` of ``link.indicator`` rests on, or None."""
+def table_keys(table: AppendixTable) -> list[tuple]:
+    """Each cell's categories, in ``table.dims`` order."""
+    return list(table.data[list(table.dims)].astype("object").itertuples(index=False, name=None))
+
+
+def linked_cells(
+    link: Link, row: pd.Series, table: AppendixTable, keys: list[tuple] | None = None
+) -> np.ndarray | None:
+    """Positions of the cells of ``table`` that ``row`` of ``link.indicator`` rests on, or None.
+
+    ``keys`` are the table's :func:`table_keys` when the caller has them already."""
     matches = cell_matcher(link, row_levels(row), int(row["year"]), table.dims)
     if matches is None:
         return None
-    keys = table.data[list(table.dims)].astype("object").itertuples(index=False, name=None)
+    keys = table_keys(table) if keys is None else keys
     positions = np.array([i for i, key in enumerate(keys) if matches(key)], dtype=int)
     return positions if len(positions) else None
 
@@ -159,16 +168,26 @@ def linked_cells(link: Link, row: pd.Series, table: AppendixTable) -> np.ndarray
 KNOWN, HIDDEN = "known", "hidden"
 
 
-def part_state(link: Link, row: pd.Series, table: AppendixTable, part: str, keys: list[tuple]) -> str | None:
+def part_state(
+    link: Link,
+    row: pd.Series,
+    table: AppendixTable,
+    part: str,
+    keys: list[tuple],
+    counts: np.ndarray | None = None,
+    status: np.ndarray | None = None,
+) -> str | None:
     """Whether a reader has the row's numerator (``part``) or denominator from ``table``.
 
     ``known`` when every count cell it is the sum of is visible, or when it is a sum of bands
     whose line total and every other band are visible (total minus the others); ``hidden``
-    otherwise; None when the row has no such cells in the table.
+    otherwise; None when the row has no such cells in the table. ``keys`` (:func:`table_keys`),
+    ``counts`` (count cells) and ``status`` describe the table's cells, read once per table.
     """
-    data = table.data
-    counts = (data["measure"] == "count").to_numpy()
-    status = data["status"].astype("object").to_numpy()
+    if counts is None:
+        counts = (table.data["measure"] == "count").to_numpy()
+    if status is None:
+        status = table.data["status"].astype("object").to_numpy()
     levels, year = row_levels(row), int(row["year"])
     matches = cell_matcher(link, levels, year, table.dims, part)
     if matches is None:
@@ -208,18 +227,19 @@ def link_states(indicators: pd.DataFrame, tables: Sequence[AppendixTable]) -> di
         table = by_key.get(link.table)
         if table is None:
             continue
-        keys = list(table.data[list(table.dims)].astype("object").itertuples(index=False, name=None))
+        keys = table_keys(table)
         status = table.data["status"].astype("object").to_numpy()
-        derived = (table.data["measure"] != "count").to_numpy()
+        counts = (table.data["measure"] == "count").to_numpy()
+        derived = ~counts
         rows = (frame["indicator_id"] == link.indicator) & (frame["year"] == table.year)
         rows &= frame["period"] == table.period
         for position in np.flatnonzero(rows.to_numpy()):
             row = frame.iloc[position]
             for part in ("numerator", "denominator"):
-                state = part_state(link, row, table, part, keys)
+                state = part_state(link, row, table, part, keys, counts, status)
                 out[part][position] |= state == KNOWN
                 out["forced"][position] |= state == HIDDEN
-            cells = linked_cells(link, row, table)  # a hidden share or mean hides the row's figure too
+            cells = linked_cells(link, row, table, keys)  # a hidden share or mean hides the row's figure too
             if cells is not None and (derived[cells] & (status[cells] == STATUS_SUPPRESSED)).any():
                 out["forced"][position] = True
     return out
