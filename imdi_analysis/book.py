@@ -49,6 +49,7 @@ SYNTHETIC_ACCOUNTS_NOTICE = (
     "metodene. Budsjettall og tekst fra tildelingsbrevet er ekte.\n:::"
 )
 BUILD_LOG = "jupyter-book.log"
+EXTRA_DIR = "_extra"  # files the build copies to the root of the book as they are (the downloads)
 BOOK_ASSET_DIRS = ("_static", "_ext", "_locales")  # theme overrides copied beside _config.yml
 FIGURES_DIR = Path("figures")  # charts written as files under the book's root, not base64 in pages
 DATA_IMAGE = re.compile(r'src="data:image/(png|jpeg|svg\+xml);base64,([A-Za-z0-9+/=\s]+)"')
@@ -95,7 +96,7 @@ def assemble_source(
     src = staging / "src"
     if src.exists():
         shutil.rmtree(src)
-    (src / "_extra").mkdir(parents=True)
+    (src / EXTRA_DIR).mkdir(parents=True)
     shutil.copy2(BOOK_DIR / "_config.yml", src / "_config.yml")
     for folder in BOOK_ASSET_DIRS:
         if (BOOK_DIR / folder).is_dir():
@@ -104,7 +105,7 @@ def assemble_source(
         shutil.copy2(STATIC_PAGES_DIR / f"{name}.md", src / f"{name}.md")
     downloads = list(downloads)
     for source, relative_target in downloads:
-        target = src / "_extra" / relative_target
+        target = src / EXTRA_DIR / relative_target
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source, target)
     previous = staging.parent / "html" if previous_release is None else previous_release
@@ -114,7 +115,7 @@ def assemble_source(
         target.parent.mkdir(parents=True, exist_ok=True)
         write_published_notebook(executed[run.name], target, run, manifest, appendix.get(run_key(run)))
     write_appendix_pages(src, appendix)
-    write_manifest(manifest, src / "_extra" / "manifest.json")
+    write_manifest(manifest, src / EXTRA_DIR / "manifest.json")
     (src / "om-kjoringen.md").write_text(manifest_markdown(readable_manifest(manifest)), encoding="utf-8")
     titles = {run.name: page_title(executed[run.name], run.title) for run in runs}
     write_period_pages(src, runs, titles)
@@ -219,7 +220,7 @@ def write_figures(nb: nbformat.NotebookNode, src: Path, relpath: Path) -> int:
                 nonlocal count
                 count += 1
                 name = f"figur-{count}{IMAGE_SUFFIXES[match.group(1)]}"
-                path = src / "_extra" / folder / name
+                path = src / EXTRA_DIR / folder / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 write_image(path, base64.b64decode(re.sub(r"\s", "", match.group(2))))
                 return f'src="{up}{(folder / name).as_posix()}" loading="lazy"'
@@ -369,7 +370,7 @@ def published_appendix(
         workbook = [t for s, t in downloads if s.parent == source.parent and s.suffix == ".xlsx"]
         if workbook:
             files["xlsx"] = workbook[0]
-        jsonstat = write_jsonstat_download(table, src / "_extra", target.with_name(f"{key}.jsonstat.json"))
+        jsonstat = write_jsonstat_download(table, src / EXTRA_DIR, target.with_name(f"{key}.jsonstat.json"))
         if jsonstat is not None:
             files["jsonstat"] = jsonstat
         published = PublishedTable(key, table, meta, NO_GOAL_GROUP, files, builder=module)

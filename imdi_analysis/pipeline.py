@@ -15,11 +15,11 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from tqdm import tqdm
@@ -58,6 +58,9 @@ from imdi_analysis.manifest import build_manifest, code_fingerprint, digest_memo
 from imdi_analysis.parallel import process_pool
 from imdi_analysis.runs import NotebookRun, load_runs, plan
 from imdi_analysis.tabular import write_atomic
+
+if TYPE_CHECKING:
+    from imdi_analysis.audit import ReadAhead
 
 KERNEL = "python3"
 MAX_FINDINGS_SHOWN = 20
@@ -609,11 +612,25 @@ def verify_downloads(pairs: list[tuple[Path, Path]]) -> dict[str, dict[str, Any]
     return records
 
 
-def audit_staged_book(html: Path, threshold: int) -> None:
-    """The attacker's audit of the staged book (pages and downloads); raise before the swap on a finding."""
+def build_while_reading(src: Path, staging: Path, threshold: int) -> tuple[Path, ReadAhead]:
+    """Build the book's HTML (Jupyter Book runs in a subprocess) while this process reads the
+    downloads it will copy (``src/_extra``) for the audit; return the HTML folder and the reading."""
+    from imdi_analysis.audit import read_ahead
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        building = pool.submit(book.build_html, src, staging)
+        ahead = read_ahead(src / book.EXTRA_DIR, threshold)
+        return building.result(), ahead
+
+
+def audit_staged_book(html: Path, threshold: int, ahead: ReadAhead | None = None) -> None:
+    """The attacker's audit of the staged book (pages and downloads); raise before the swap on a finding.
+
+    ``ahead``: the downloads read while the book was built; the copies in ``html`` with the same
+    bytes are taken from it (:func:`imdi_analysis.audit.audit_directory`)."""
     from imdi_analysis.audit import audit_directory
 
-    result = audit_directory(html, threshold=threshold)
+    result = audit_directory(html, threshold=threshold, ahead=ahead)
     if not result.ok:
         listed = "\n".join(f"- {f}" for f in result.findings[:MAX_FINDINGS_SHOWN])
         more = len(result.findings) - MAX_FINDINGS_SHOWN
@@ -653,8 +670,8 @@ def publish_book(
     downloads = appendix_downloads(runs, output_dir, threshold, Path(registers) if registers else None)
     manifest["downloads"] = verify_downloads(downloads)  # the run manifest lists every download
     src = book.assemble_source(staging, runs, executed, manifest, downloads)
-    html = book.build_html(src, staging)  # on failure the staging folder is kept for its log
-    audit_staged_book(html, threshold)  # refuses before the swap: the previous book stays
+    html, ahead = build_while_reading(src, staging, threshold)  # on failure the staging folder stays
+    audit_staged_book(html, threshold, ahead)  # refuses before the swap: the previous book stays
     book.swap_into_place(html, build_dir / "html")
     write_atomic(
         build_dir / "manifest.json", json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False)

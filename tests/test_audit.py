@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from imdi_analysis.audit import audit_directory, is_person_level
+from imdi_analysis.audit import audit_directory, is_person_level, read_ahead
 from imdi_analysis.cli import cli
 from imdi_analysis.disclosure import apply_disclosure
 from imdi_analysis.errors import DataNotFoundError, DisclosureError
@@ -123,6 +123,29 @@ def test_formula_in_workbook_is_found(output, tmp_path):
     book["Forside"]["B1"] = "=1+1"
     book.save(tmp_path / "formula.xlsx")
     assert "formula" in kinds(audit_directory(tmp_path / "formula.xlsx"))
+
+
+def test_downloads_read_ahead_give_the_same_audit_and_a_changed_copy_is_read_again(output, tmp_path):
+    """The pipeline reads the downloads while the book is built; the audit of the built book then
+    takes each copy with the same bytes from that reading, and reads any other file itself."""
+    folder, _ = output
+    ahead = read_ahead(folder, 5)
+    assert sorted(ahead.files) == ["1A.csv", "rapport.xlsx"]  # pages are read after the build
+    copy = tmp_path / "html"
+    shutil.copytree(folder, copy)
+    plain, reused = audit_directory(copy, threshold=5), audit_directory(copy, threshold=5, ahead=ahead)
+    assert reused.ok and reused.report() == plain.report()
+    assert reused.tables == plain.tables and all(str(copy) in t for t in reused.tables)
+    assert [t.path for t in reused.published] == [t.path for t in plain.published]
+
+    book = openpyxl.load_workbook(copy / "rapport.xlsx")  # the copy differs from what was read ahead
+    target = next(c for row in book["Tabell 1A"].iter_rows() for c in row if c.value == ":")
+    target.value = 3
+    book.save(copy / "rapport.xlsx")
+    assert "small_count" in kinds(audit_directory(copy, threshold=5, ahead=ahead))
+    assert "small_count" in kinds(audit_directory(copy, threshold=10, ahead=read_ahead(folder, 10)))
+    stricter = audit_directory(folder, threshold=10, ahead=ahead)  # read at 5: not reused at 10
+    assert "small_count" in kinds(stricter)
 
 
 def test_stricter_threshold_given_to_the_audit_applies_to_every_table(output):

@@ -152,7 +152,9 @@ class AuditResult:
         return "\n".join(lines)
 
 
-def audit_directory(path: Path, threshold: int | None = None, rule: AuditRule | None = None) -> AuditResult:
+def audit_directory(
+    path: Path, threshold: int | None = None, rule: AuditRule | None = None, ahead: ReadAhead | None = None
+) -> AuditResult:
     """Audit every published CSV, XLSX and HTML file under ``path`` (or the file ``path``).
 
     Parameters
@@ -163,6 +165,9 @@ def audit_directory(path: Path, threshold: int | None = None, rule: AuditRule | 
         that claims another threshold is a finding.
     rule : the full protection rule (:class:`~imdi_analysis.audit.lp.AuditRule`); overrides
         ``threshold``
+    ahead : files read before, elsewhere (:func:`read_ahead`: the book's downloads while the
+        book is being built); a file under ``path`` at the same relative path with the same
+        SHA-256 is taken from it instead of being read again. Everything else is read here.
 
     Raises
     ------
@@ -179,13 +184,13 @@ def audit_directory(path: Path, threshold: int | None = None, rule: AuditRule | 
     result = AuditResult(root=root, files=len(files), rule=rule)
     sidecars = find_sidecars(root) if root.is_dir() else find_sidecars(root.parent, recursive=False)
     for file in files:
-        suffix = file.suffix.lower()
-        if suffix == ".csv":
-            audit_csv(file, sidecars.pop(file.resolve(), None), threshold, result)
-        elif suffix == ".xlsx":
-            audit_workbook(file, threshold, result)
+        sidecar = sidecars.pop(file.resolve(), None) if file.suffix.lower() == ".csv" else None
+        same_rule = ahead is not None and ahead.threshold == threshold and root.is_dir()
+        copy = ahead.copy_of(file, root) if same_rule else None
+        if copy is not None:  # read before the build, and these are the same bytes
+            copy.moved_to(root).add_to(result)
         else:
-            audit_html(file, threshold, result)
+            read_file(file, sidecar, threshold, result)
     if root.is_dir():
         for csv_path, (json_path, _) in sorted(sidecars.items()):
             result.findings.append(
@@ -196,6 +201,87 @@ def audit_directory(path: Path, threshold: int | None = None, rule: AuditRule | 
         for f in audit_release(result.published, rule)
     ]
     return result
+
+
+def read_file(file: Path, sidecar: tuple[Path, dict] | None, threshold: int, result: AuditResult) -> None:
+    """Read one published file back into ``result`` (its tables and per-file findings)."""
+    suffix = file.suffix.lower()
+    if suffix == ".csv":
+        audit_csv(file, sidecar, threshold, result)
+    elif suffix == ".xlsx":
+        audit_workbook(file, threshold, result)
+    else:
+        audit_html(file, threshold, result)
+
+
+@dataclass
+class FileReading:
+    """What reading one file gave: its SHA-256, findings, tables read and published tables."""
+
+    relative: str
+    sha256: str
+    findings: list[Finding]
+    tables: list[str]
+    published: list[PublishedTable]
+    root: Path
+
+    def moved_to(self, root: Path) -> FileReading:
+        """The same reading, with every path under the original root naming the copy under ``root``."""
+        old = str(self.root) + "/"
+
+        def rename(text: str) -> str:
+            return str(root) + "/" + text[len(old) :] if text.startswith(old) else text
+
+        return FileReading(
+            self.relative,
+            self.sha256,
+            [dataclasses.replace(f, path=rename(f.path)) for f in self.findings],
+            [rename(t) for t in self.tables],
+            [dataclasses.replace(t, path=rename(t.path)) for t in self.published],
+            root,
+        )
+
+    def add_to(self, result: AuditResult) -> None:
+        result.findings += self.findings
+        result.tables += self.tables
+        result.published += self.published
+
+
+@dataclass
+class ReadAhead:
+    """Downloads read before the book's build copies them (:func:`read_ahead`), by relative path."""
+
+    root: Path
+    threshold: int
+    files: dict[str, FileReading]
+
+    def copy_of(self, file: Path, root: Path) -> FileReading | None:
+        """The reading of ``file``'s original, when ``file`` (under ``root``) has the same bytes."""
+        from imdi_analysis.manifest import sha256_file
+
+        reading = self.files.get(file.relative_to(root).as_posix())
+        return reading if reading is not None and sha256_file(file) == reading.sha256 else None
+
+
+def read_ahead(root: Path, threshold: int) -> ReadAhead:
+    """Read every CSV (with its sidecar) and XLSX file under ``root`` now, for a later audit of a
+    folder holding copies of them (``audit_directory(..., ahead=...)``): the pipeline reads the
+    book's downloads while Jupyter Book builds the pages. Each file is read as the audit reads it."""
+    from imdi_analysis.manifest import sha256_file
+
+    threshold = check_threshold(threshold)
+    sidecars = find_sidecars(root)
+    files = {}
+    for file in published_files(root):
+        if file.suffix.lower() not in (".csv", ".xlsx"):
+            continue
+        alone = AuditResult(root=root, rule=AuditRule(threshold))
+        read_file(file, sidecars.get(file.resolve()), threshold, alone)
+        relative = file.relative_to(root).as_posix()
+        files[relative] = FileReading(
+            relative, sha256_file(file), alone.findings, alone.tables, alone.published, root
+        )
+    return ReadAhead(root, threshold, files)
 
 
 def run_threshold(root: Path) -> int:
@@ -872,4 +958,12 @@ def is_person_level(header: str) -> bool:
     return any(p.fullmatch(name) for p in PERSON_LEVEL_PATTERNS)
 
 
-__all__ = ["PERSON_LEVEL_PATTERNS", "AuditResult", "Finding", "audit_directory", "is_person_level"]
+__all__ = [
+    "PERSON_LEVEL_PATTERNS",
+    "AuditResult",
+    "Finding",
+    "ReadAhead",
+    "audit_directory",
+    "is_person_level",
+    "read_ahead",
+]
