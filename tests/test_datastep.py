@@ -55,7 +55,9 @@ def test_plan_steps_one_indicator_step_per_period_and_one_appendix_per_report():
     assert steps[2].after == ("series-year", "appendix-2022-year") and steps[1].after == ("series-H1",)
     assert steps[0].after == steps[3].after == steps[4].after == ()
     ordered = [s.name for s in in_order(steps)]
-    assert ordered.index("indicators-year") > max(ordered.index("series-year"), ordered.index("appendix-2022-year"))
+    assert ordered.index("indicators-year") > max(
+        ordered.index("series-year"), ordered.index("appendix-2022-year")
+    )
     with pytest.raises(PipelineError, match="Unknown data step 'cells'"):
         plan_steps([("cells", 2022, "year")], [2022])
     with pytest.raises(PipelineError, match="needs a year and a period"):

@@ -27,7 +27,7 @@ from imdi_analysis import config
 from imdi_analysis.appendix.toolbox import TIME_DIM
 from imdi_analysis.errors import ConfigError, DataNotFoundError
 from imdi_analysis.measures.periods import entry_window, period_bounds
-from imdi_analysis.sources.memory_cache import FrameCache
+from imdi_analysis.memory_cache import FrameCache
 from imdi_analysis.tables import AppendixTable
 
 Builder = Callable[["BuildContext"], AppendixTable]

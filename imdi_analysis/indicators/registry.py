@@ -40,7 +40,7 @@ from imdi_analysis.indicators._common import (
     order_rows,
 )
 from imdi_analysis.measures.durations import MONTH_RULE_NB
-from imdi_analysis.sources.memory_cache import FrameCache
+from imdi_analysis.memory_cache import FrameCache
 from imdi_analysis.sources.registry import load_source
 
 INTERVAL_WILSON = "95 % Wilson-intervall for andeler."
@@ -389,7 +389,7 @@ def load_input(name: str, year: int, data_dir: Path | None = None) -> pd.DataFra
     """A validated source frame for ``year`` (cached per file and modification time).
 
     ``ssb_10809`` is Statistics Norway's table 10809 (all years in one file). Extracts are kept
-    in :data:`SOURCE_FRAMES`, a :class:`~imdi_analysis.sources.memory_cache.FrameCache` (the
+    in :data:`SOURCE_FRAMES`, a :class:`~imdi_analysis.memory_cache.FrameCache` (the
     least recently used dropped beyond its memory budget), so indicators sharing a source read
     it once.
     """

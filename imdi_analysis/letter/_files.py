@@ -7,6 +7,7 @@ missing year or file fails the same way everywhere: with the years that do exist
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,10 @@ import pandera.pandas as pa
 
 from imdi_analysis import config
 from imdi_analysis.errors import DataNotFoundError
+from imdi_analysis.memory_cache import FrameCache
 from imdi_analysis.tabular import load_validated
+
+LOADED = FrameCache()  # validated letter tables of this process, by file, its bytes' SHA-256 and schema
 
 
 def letter_root(root: Path | str | None = None) -> Path:
@@ -64,8 +68,17 @@ def load_letter_table(
         When the year folder or the file is missing.
     DataValidationError
         When the file fails ``schema``; the message names file, column, check and rows.
+
+    A page asks for the same tables several times (goals, steering parameters, assignments):
+    the same bytes are validated once per process (the files are small: hashing them costs
+    nothing beside validating), and every caller gets its own copy.
     """
-    return load_validated(letter_file(year, name, root), schema)
+    path = letter_file(year, name, root)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    key = (str(path.resolve()), digest, schema.__module__, schema.__qualname__)
+    if key not in LOADED:
+        LOADED[key] = load_validated(path, schema)
+    return LOADED[key].copy()
 
 
 __all__ = ["letter_file", "letter_root", "load_letter_table"]

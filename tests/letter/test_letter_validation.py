@@ -166,3 +166,28 @@ def test_the_command_exits_one_listing_the_problems_without_a_traceback(letter: 
 
 def test_the_2022_letter_is_valid():
     assert validate_letter(2022) == []
+
+
+def test_a_letter_table_is_validated_once_per_process_and_read_again_when_its_bytes_change(
+    letter: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Pages load the goals several times; the same bytes are validated once, each caller gets a
+    copy, and a file rewritten in place (same size, same second) is validated again."""
+    from imdi_analysis.letter import _files
+    from imdi_analysis.letter.goals import load_goals
+
+    calls: list[Path] = []
+    real = _files.load_validated
+    monkeypatch.setattr(
+        _files, "load_validated", lambda path, schema: calls.append(path) or real(path, schema)
+    )
+    first = load_goals(YEAR, root=letter)
+    first.loc[0, "title"] = "endret av en side"
+    second = load_goals(YEAR, root=letter)
+    assert len(calls) == 1 and second.loc[0, "title"] != "endret av en side"
+    path = calls[0]
+    text = path.read_text(encoding="utf-8")
+    old = second.loc[0, "title"]
+    new = old[:-1] + ("x" if old[-1] != "x" else "y")  # same length: same size
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert load_goals(YEAR, root=letter).loc[0, "title"] == new and len(calls) == 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from imdi_analysis.sources.memory_cache import FrameCache
+from imdi_analysis.memory_cache import FrameCache
 
 
 def test_frame_cache_drops_the_least_recently_used_frames_beyond_its_budget():

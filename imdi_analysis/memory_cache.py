@@ -3,7 +3,8 @@
 The validated store on disk (:mod:`imdi_analysis.sources.validated_cache`) saves validating an
 extract again; a :class:`FrameCache` saves reading it again within one process. The appendix
 builders share one per build (:class:`imdi_analysis.appendix.registry.BuildContext`), the
-indicators one per process (:func:`imdi_analysis.indicators.registry.load_input`).
+indicators one per process (:func:`imdi_analysis.indicators.registry.load_input`), the letter
+loaders one per process (:func:`imdi_analysis.letter._files.load_letter_table`).
 """
 
 from __future__ import annotations
