@@ -280,3 +280,30 @@ def test_markdown_has_the_table_then_notices_notes_and_legend(disclosed):
 def test_html_escapes_text(tmp_path):
     table = apply_disclosure(grid_table({"<b>x</b>": [10, 12, 8]}, ["A", "B", "C"]))
     assert "&lt;b&gt;x&lt;/b&gt;" in table_html(table) and "<b>x</b>" not in table_html(table)
+
+
+def test_a_safe_table_is_checked_once_and_a_changed_copy_again(disclosed, tmp_path, monkeypatch):
+    """Every writer checks its table; the verdict is kept for the table's exact content only."""
+    from imdi_analysis.publish import cells
+
+    calls = []
+    real = cells.disclosure_problems
+    monkeypatch.setattr(cells, "disclosure_problems", lambda t, th: calls.append(t.key) or real(t, th))
+    monkeypatch.setattr(cells, "SAFE_TABLES", {})
+    publish_csv(disclosed, tmp_path / "1A.csv")
+    table_html(disclosed)
+    write_book([disclosed], tmp_path / "r.xlsx")
+    assert calls == ["1A"]
+    data = disclosed.data.copy()
+    data.loc[1, ["value", "status"]] = [2.0, ""]  # the same table with one small count shown
+    with pytest.raises(DisclosureError, match="below the threshold"):
+        table_html(dataclasses.replace(disclosed, data=data))
+    assert calls == ["1A", "1A"]
+    with pytest.raises(DisclosureError, match="below the threshold"):  # refused again, never remembered
+        publish_csv(dataclasses.replace(disclosed, data=data), tmp_path / "1A.csv")
+    assert cells.table_fingerprint(disclosed) != cells.table_fingerprint(
+        dataclasses.replace(disclosed, data=data)
+    )
+    assert cells.table_fingerprint(disclosed) != cells.table_fingerprint(
+        dataclasses.replace(disclosed, notes=["x"])
+    )

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 from typing import NamedTuple
 
@@ -47,8 +49,25 @@ class Cell(NamedTuple):
     measure: str
 
 
+SAFE_TABLES: dict[str, int] = {}  # fingerprint of a table found safe -> its threshold (this process)
+SAFE_TABLES_MAX = 4096  # forgotten all at once beyond this many (a release has a few dozen tables)
+
+
+def table_fingerprint(table: AppendixTable) -> str:
+    """SHA-256 of everything about ``table`` (every field and every cell): equal only for equal tables."""
+    fields = {f.name: getattr(table, f.name) for f in dataclasses.fields(table) if f.name != "data"}
+    digest = hashlib.sha256(repr(sorted(fields.items())).encode())
+    digest.update(repr([(c, str(t)) for c, t in table.data.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(table.data.astype(object), index=True).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 def publishable_threshold(table: AppendixTable) -> int:
-    """The table's disclosure threshold, after checking that it is safe to publish."""
+    """The table's disclosure threshold, after checking that it is safe to publish.
+
+    A table is written several times (CSV, workbook, its page, JSON-stat): the check's verdict is
+    kept for the table's :func:`table_fingerprint`, so the same cells are checked once per process.
+    """
     check_key(table.key)
     threshold = disclosure_threshold(table)
     if threshold is None:
@@ -57,12 +76,18 @@ def publishable_threshold(table: AppendixTable) -> int:
             "recorded threshold). Call imdi_analysis.disclosure.apply_disclosure(table, threshold) "
             "just before publishing it."
         )
+    fingerprint = table_fingerprint(table)
+    if SAFE_TABLES.get(fingerprint) == threshold:
+        return threshold
     problems = disclosure_problems(table, threshold)
     if problems:
         listed = "\n- ".join(problems[:10])
         raise DisclosureError(
             f"Table {table.key} is not safe to publish ({len(problems)} problem(s)):\n- {listed}"
         )
+    if len(SAFE_TABLES) >= SAFE_TABLES_MAX:
+        SAFE_TABLES.clear()
+    SAFE_TABLES[fingerprint] = threshold
     return threshold
 
 
