@@ -102,8 +102,9 @@ leaking line), which broke ties by row order and could hide zeros in sparse tabl
 :func:`protect_release` hid 4.8 times the persons τ-ARGUS hides on the benchmark tables at
 scale 1, 2.5 times now; τ-ARGUS as it comes protects against a weaker reader (counts known to be
 at least 0, 1 person of protection), and set to protect against ours (hidden non-zero counts
-known to be at least 1, every one able to reach the threshold) it hides as many persons as
-:func:`protect_release` (1.00 times at scale 1, ``benchmarks/results_tauargus.md``).
+known to be at least 1, every one able to reach the threshold) it hides about as many:
+:func:`protect_release` hides 1.00 times its persons at scale 1, 0.99 times at scale 10
+(``benchmarks/results_tauargus.md``).
 
 Guarantee
 ---------
