@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
-from imdi_analysis.disclosure import apply_disclosure, protect_release
+from imdi_analysis.disclosure import Release, apply_disclosure, cycle_partners, protect_release
 from imdi_analysis.tables import AppendixTable
 
 TOTAL = "I alt"
@@ -217,6 +217,42 @@ def test_two_small_cells_alone_under_a_visible_total_get_a_third():
     no_shares = share_table("7", out)
     no_shares.data["status"] = ":"
     assert leaks(lp_intervals(out, no_shares, true_counts(table_a))) == []
+
+
+def test_cycle_partners_open_a_cycle_without_moving_a_visible_zero():
+    """Menn: Agder 1, Oslo 20, Viken 40 (61); Kvinner: Agder 30, Oslo 0, Viken 50 (80). With
+    Menn–Agder hidden alone, the cheapest direction raising it by 4 (to the threshold) went
+    through the visible zero Kvinner–Oslo: Menn–Agder +4, Menn–Oslo −4, Kvinner–Oslo +4,
+    Kvinner–Agder −4 (4 × (21 + 1 + 31) = 212 against 296 for the next one). A ``-`` is never
+    a partner, so only Menn–Oslo and Kvinner–Agder were returned, and with them hidden the zero
+    gives Kvinner–Agder back: 80 − 0 − 50 = 30. The zero now stays put; the partners returned
+    (Menn–Oslo and the Agder and Oslo totals) leave no hidden count determined or within 1 … 4
+    (Menn–Agder can be 1 … 20)."""
+    counts = {
+        ("Menn", "Agder"): 1,
+        ("Menn", "Oslo"): 20,
+        ("Menn", "Viken"): 40,
+        ("Kvinner", "Agder"): 30,
+        ("Kvinner", "Oslo"): 0,
+        ("Kvinner", "Viken"): 50,
+    }
+    table = count_table("7", counts)
+    release = Release.create([table])
+    data = release.data[0]
+    status = np.where(data["value"].to_numpy() == 0, "-", "").astype(object)
+    row = {(r.sex, r.county): i for i, r in enumerate(data.itertuples(index=False))}
+    status[row[("Menn", "Agder")]] = ":"
+    partners = cycle_partners(release, [status], (0, row[("Menn", "Agder")]), THRESHOLD)
+    assert partners and all(data["value"].iat[r] > 0 for _, r in partners)
+    for _, r in partners:
+        status[r] = ":"
+    out = table.data.copy()
+    out["status"] = status
+    out.loc[out["status"] == ":", "value"] = np.nan
+    shown = AppendixTable("7", "7", 2022, "year", out, list(DIMS))
+    no_shares = share_table("7", table)
+    no_shares.data["status"] = ":"
+    assert leaks(lp_intervals(shown, no_shares, true_counts(table))) == []
 
 
 def patterns(tables: list[AppendixTable]) -> list[dict]:
