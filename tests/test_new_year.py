@@ -203,7 +203,7 @@ def test_step_3_imdi_run_plans_the_new_goals_and_the_executed_page_shows_them(
     run = goal_runs["goal_2-2023-year"]
     run.parameters["years"] = "2023"  # the reporting year only: the time series is not what is tested here
     steps, uses = data_steps([run], [2023], [2023])  # the run's data step, as `imdi run` does it first
-    assert uses[run.name] == ["indicators-year"]
+    assert uses[run.name] == ["series-year", "indicators-year"]
     run_steps(steps, registers, DEFAULT_THRESHOLD, tmp_path / "processed", tmp_path / "build")
     target = tmp_path / "executed" / run.relpath
     result = execute_notebook(job_args(run, target, show_cells=False))
