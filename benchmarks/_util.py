@@ -81,12 +81,14 @@ def sample():
         peak_tree[0] = max(peak_tree[0], tree_rss_mib())
 threading.Thread(target=sample, daemon=True).start()
 usage = lambda who: resource.getrusage(who)
+cpu_used = lambda: sum(u.ru_utime + u.ru_stime for u in (usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)))
+cpu0 = cpu_used()  # the setup's CPU is not counted either
 t0 = time.perf_counter()
 {code}
 seconds = time.perf_counter() - t0
 stop.set()
 own, kids = usage(resource.RUSAGE_SELF), usage(resource.RUSAGE_CHILDREN)
-cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+cpu = cpu_used() - cpu0
 single = max(own.ru_maxrss, kids.ru_maxrss) / 1024
 print('@@' + json.dumps({'seconds': seconds, 'cpu_seconds': cpu, 'peak_mib': max(peak_tree[0], single),
                          'single_peak_mib': single}))
