@@ -186,9 +186,18 @@ def write_indicators(
 
 
 def write_frame(
-    frame: pd.DataFrame, path: Path, period: str, years: Sequence[int], threshold: int, registers: Path
+    frame: pd.DataFrame,
+    path: Path,
+    period: str,
+    years: Sequence[int],
+    threshold: int,
+    registers: Path,
+    disclosed: bool = True,
 ) -> list[Path]:
-    """Write ``frame`` as Parquet and its manifest (with the file's SHA-256) atomically."""
+    """Write ``frame`` as Parquet and its manifest (with the file's SHA-256) atomically.
+
+    ``disclosed=False`` marks an internal file that holds figures before disclosure control
+    (the series): the manifest says so, for anyone who finds it in the output folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     frame.reset_index(drop=True).to_parquet(tmp, index=False)
@@ -201,7 +210,10 @@ def write_frame(
         "data_dir": str(Path(registers).resolve()),
         "rows": len(frame),
         "sha256": sha256_file(path),
+        "disclosed": disclosed,
     }
+    if not disclosed:
+        manifest["note"] = "Not disclosure-controlled: an input of the indicators step; never publish it."
     write_atomic(manifest_path(path), json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
     return [path, manifest_path(path)]
 
@@ -338,14 +350,21 @@ def run_step(step: DataStep, registers: Path, threshold: int, output_dir: Path) 
     """Compute one step and write its outputs (in this process)."""
     if step.kind == SERIES:
         series = compute_series(step.period, step.years, registers)
-        write_frame(
-            series, series_path(step.period, output_dir), step.period, step.years, threshold, registers
-        )
+        path = series_path(step.period, output_dir)
+        write_frame(series, path, step.period, step.years, threshold, registers, disclosed=False)
         if step.period == "year":
             from imdi_analysis.reports.key_figures import count_figures
 
             counts = count_figures(list(step.years), registers)
-            write_frame(counts, counts_path(output_dir), step.period, step.years, threshold, registers)
+            write_frame(
+                counts,
+                counts_path(output_dir),
+                step.period,
+                step.years,
+                threshold,
+                registers,
+                disclosed=False,
+            )
         return
     if step.kind == "indicators":
         from imdi_analysis.appendix.build import read_appendix

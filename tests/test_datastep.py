@@ -120,6 +120,14 @@ def test_a_step_reruns_when_an_input_or_an_output_changed_and_only_then(tmp_path
     assert len(outputs["indicators-year"]) == 2  # the indicators and their manifest
     assert len(outputs["series-year"]) == 4  # the series and the key figures' counts, each + manifest
     assert read_counts(out, 5)["value"].tolist() == [12.0]
+    manifests = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (out / "measures").glob("*.json")}
+    # the series and the key figures' counts are figures before disclosure control, and say so
+    assert {n: m["disclosed"] for n, m in manifests.items()} == {
+        "indicators_year.json": True,
+        "series_year.json": False,
+        "counts_year.json": False,
+    }
+    assert "never publish" in manifests["series_year.json"]["note"]
     assert run_steps(steps, registers, 5, out, build)[1] == []  # nothing changed: nothing runs
 
     indicators_path("year", out).unlink()  # the documented regenerable folder is cleaned
