@@ -147,6 +147,14 @@ def test_downloads_read_ahead_give_the_same_audit_and_a_changed_copy_is_read_aga
     stricter = audit_directory(folder, threshold=10, ahead=ahead)  # read at 5: not reused at 10
     assert "small_count" in kinds(stricter)
 
+    shutil.rmtree(copy)  # the CSV is the same, its sidecar is not: read again, with the copy's sidecar
+    shutil.copytree(folder, copy)
+    sidecar = json.loads((copy / "1A.json").read_text(encoding="utf-8"))
+    sidecar["threshold"] = 3  # the file claims another threshold than the run's
+    (copy / "1A.json").write_text(json.dumps(sidecar), encoding="utf-8")
+    assert kinds(audit_directory(copy, threshold=5)) == kinds(audit_directory(copy, threshold=5, ahead=ahead))
+    assert "threshold" in kinds(audit_directory(copy, threshold=5, ahead=ahead))
+
 
 def test_stricter_threshold_given_to_the_audit_applies_to_every_table(output):
     folder, table = output

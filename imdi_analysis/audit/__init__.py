@@ -186,7 +186,7 @@ def audit_directory(
     for file in files:
         sidecar = sidecars.pop(file.resolve(), None) if file.suffix.lower() == ".csv" else None
         same_rule = ahead is not None and ahead.threshold == threshold and root.is_dir()
-        copy = ahead.copy_of(file, root) if same_rule else None
+        copy = ahead.copy_of(file, root, sidecar) if same_rule else None
         if copy is not None:  # read before the build, and these are the same bytes
             copy.moved_to(root).add_to(result)
         else:
@@ -216,7 +216,8 @@ def read_file(file: Path, sidecar: tuple[Path, dict] | None, threshold: int, res
 
 @dataclass
 class FileReading:
-    """What reading one file gave: its SHA-256, findings, tables read and published tables."""
+    """What reading one file gave: the SHA-256 of what was read (:func:`reading_digest`), its
+    findings, the tables read and the published tables."""
 
     relative: str
     sha256: str
@@ -255,20 +256,28 @@ class ReadAhead:
     threshold: int
     files: dict[str, FileReading]
 
-    def copy_of(self, file: Path, root: Path) -> FileReading | None:
-        """The reading of ``file``'s original, when ``file`` (under ``root``) has the same bytes."""
-        from imdi_analysis.manifest import sha256_file
-
+    def copy_of(self, file: Path, root: Path, sidecar: tuple[Path, dict] | None) -> FileReading | None:
+        """The reading of ``file``'s original, when ``file`` (under ``root``) and its sidecar have
+        the same bytes as the original and its sidecar."""
         reading = self.files.get(file.relative_to(root).as_posix())
-        return reading if reading is not None and sha256_file(file) == reading.sha256 else None
+        if reading is None or reading_digest(file, sidecar) != reading.sha256:
+            return None
+        return reading
+
+
+def reading_digest(file: Path, sidecar: tuple[Path, dict] | None) -> str:
+    """SHA-256 of a file and, for a CSV, of the sidecar it is read with (which says what it holds)."""
+    import hashlib
+
+    digest = hashlib.sha256(file.read_bytes())
+    digest.update(b"\0" + (sidecar[0].read_bytes() if sidecar is not None else b""))
+    return digest.hexdigest()
 
 
 def read_ahead(root: Path, threshold: int) -> ReadAhead:
     """Read every CSV (with its sidecar) and XLSX file under ``root`` now, for a later audit of a
     folder holding copies of them (``audit_directory(..., ahead=...)``): the pipeline reads the
     book's downloads while Jupyter Book builds the pages. Each file is read as the audit reads it."""
-    from imdi_analysis.manifest import sha256_file
-
     threshold = check_threshold(threshold)
     sidecars = find_sidecars(root)
     files = {}
@@ -276,10 +285,11 @@ def read_ahead(root: Path, threshold: int) -> ReadAhead:
         if file.suffix.lower() not in (".csv", ".xlsx"):
             continue
         alone = AuditResult(root=root, rule=AuditRule(threshold))
-        read_file(file, sidecars.get(file.resolve()), threshold, alone)
+        sidecar = sidecars.get(file.resolve()) if file.suffix.lower() == ".csv" else None
+        read_file(file, sidecar, threshold, alone)
         relative = file.relative_to(root).as_posix()
         files[relative] = FileReading(
-            relative, sha256_file(file), alone.findings, alone.tables, alone.published, root
+            relative, reading_digest(file, sidecar), alone.findings, alone.tables, alone.published, root
         )
     return ReadAhead(root, threshold, files)
 
