@@ -220,20 +220,6 @@ def test_workbook_refuses_a_table_disclosed_with_another_threshold(disclosed, tm
     assert not (tmp_path / "r.xlsx").exists()
 
 
-def test_workbook_checks_each_table_unless_the_caller_just_did(disclosed, tmp_path):
-    """The appendix step checks each table when it writes its CSV and tells the workbook
-    (``checked``); the workbook then skips only the disclosure check, never the threshold's."""
-    data = disclosed.data.copy()
-    data.loc[1, ["value", "status"]] = [2.0, ""]
-    tampered = dataclasses.replace(disclosed, data=data)
-    with pytest.raises(DisclosureError, match="below the threshold"):
-        write_book([tampered], tmp_path / "r.xlsx")
-    write_book([disclosed], tmp_path / "r.xlsx", checked=True)
-    assert (tmp_path / "r.xlsx").is_file()
-    with pytest.raises(DisclosureError, match="threshold 5"):
-        write_book([disclosed], tmp_path / "s.xlsx", threshold=3, checked=True)
-
-
 def test_workbook_refuses_two_tables_with_the_same_key(disclosed, tmp_path):
     with pytest.raises(ConfigError, match="more than once"):
         write_book([disclosed, disclosed], tmp_path / "r.xlsx")

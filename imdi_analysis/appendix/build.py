@@ -142,7 +142,6 @@ def build_appendix(
             period=period,
             synthetic=run.synthetic,
             threshold=threshold,
-            checked=True,  # publish_csv has just checked each of these tables
         )
         write_files_manifest(staging, year, period, threshold, run.data_dir)
         swap_folder(staging, folder)

@@ -25,7 +25,7 @@ from pathlib import Path
 import xlsxwriter
 
 from imdi_analysis.config import check_period, reference_date
-from imdi_analysis.disclosure import check_threshold, disclosure_threshold
+from imdi_analysis.disclosure import check_threshold
 from imdi_analysis.errors import ConfigError, DisclosureError
 from imdi_analysis.formatting import format_date
 from imdi_analysis.publish.cells import MEASURE_HEADER, Cell, check_key, publishable_threshold
@@ -78,7 +78,6 @@ def publish_workbook(
     published: dt.date | None = None,
     source: str = DEFAULT_SOURCE,
     contact: str = DEFAULT_CONTACT,
-    checked: bool = False,
 ) -> None:
     """Write all tables of a report to one XLSX workbook, atomically.
 
@@ -92,9 +91,6 @@ def publish_workbook(
     published : publication date shown on the cover; default ``SOURCE_DATE_EPOCH`` if set,
         else today. The file's bytes depend only on the inputs and this date.
     source, contact : cover texts
-    checked : the caller has just checked every one of ``tables`` as they are with
-        :func:`~imdi_analysis.publish.cells.publishable_threshold` (the appendix step, right after
-        writing their CSV files): the disclosure check is not repeated, the thresholds still are
 
     Raises
     ------
@@ -105,7 +101,7 @@ def publish_workbook(
     """
     check_period(period)
     check_threshold(threshold)
-    check_tables(tables, threshold, checked)
+    check_tables(tables, threshold)
     published = published or publication_date()
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -128,14 +124,14 @@ def publish_workbook(
         tmp.unlink(missing_ok=True)
 
 
-def check_tables(tables: Sequence[AppendixTable], threshold: int, checked: bool = False) -> None:
-    """Every table disclosed with ``threshold``, safe (unless ``checked`` already), with a unique key."""
+def check_tables(tables: Sequence[AppendixTable], threshold: int) -> None:
+    """Every table disclosed with ``threshold``, safe, and with a unique key."""
     keys = [t.key for t in tables]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise ConfigError(f"Table key(s) {repeated} occur more than once; each table needs its own sheet.")
     for table in tables:
-        used = disclosure_threshold(table) if checked else publishable_threshold(table)
+        used = publishable_threshold(table)
         if used != threshold:
             raise DisclosureError(
                 f"Table {table.key} was disclosed with threshold {used}, but the workbook is published "
