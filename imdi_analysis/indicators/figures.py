@@ -200,7 +200,7 @@ def headline(frame: pd.DataFrame, indicator_id: str, year: int) -> str:
         text += f", {format_number(row['numerator'])} av {format_number(row['denominator'])}"
     if pd.notna(row["change"]):
         text += f"; endring fra året før: {format_change(row['change'], indicator.unit)}"
-    return text + "."
+    return text if text.endswith(".") else text + "."  # a unit may end the sentence ("2,6 mnd.")
 
 
 # --- charts ----------------------------------------------------------------------------------

@@ -50,6 +50,18 @@ def test_value_table_has_norwegian_headers_and_one_row_per_group(series):
 def test_headline_states_value_interval_counts_and_change(series):
     text = headline(series, JOBB, 2022)
     assert "**60,0\u00a0%**" in text and "3 av 5" in text and "+10,0\u00a0prosentpoeng" in text
+    assert text.endswith("prosentpoeng.")
+
+
+def test_headline_ends_with_one_full_stop_after_an_abbreviated_unit(series):
+    """A change in months reads "−2,6 mnd." and ends the sentence: one full stop, not two."""
+    months = series.assign(unit="months", value=series["value"] * 10, change=-2.6)
+    months["ci_lower"] = months["ci_upper"] = float("nan")
+    months["numerator"] = months["denominator"] = float("nan")
+    text = headline(
+        months.assign(indicator_id="sp11_settlement_mean_months"), "sp11_settlement_mean_months", 2022
+    )
+    assert text.endswith("mnd.") and not text.endswith("..")
 
 
 def test_charts_carry_caption_alt_text_and_synthetic_label(series):
