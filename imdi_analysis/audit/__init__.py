@@ -267,11 +267,9 @@ class ReadAhead:
 
 def reading_digest(file: Path, sidecar: tuple[Path, dict] | None) -> str:
     """SHA-256 of a file and, for a CSV, of the sidecar it is read with (which says what it holds)."""
-    import hashlib
+    from imdi_analysis.manifest import sha256_file
 
-    digest = hashlib.sha256(file.read_bytes())
-    digest.update(b"\0" + (sidecar[0].read_bytes() if sidecar is not None else b""))
-    return digest.hexdigest()
+    return sha256_file(file) + (":" + sha256_file(sidecar[0]) if sidecar is not None else "")
 
 
 def read_ahead(root: Path, threshold: int) -> ReadAhead:

@@ -7,7 +7,6 @@ missing year or file fails the same way everywhere: with the years that do exist
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ import pandera.pandas as pa
 
 from imdi_analysis import config
 from imdi_analysis.errors import DataNotFoundError
+from imdi_analysis.manifest import sha256_file
 from imdi_analysis.memory_cache import FrameCache
 from imdi_analysis.tabular import load_validated
 
@@ -74,8 +74,7 @@ def load_letter_table(
     nothing beside validating), and every caller gets its own copy.
     """
     path = letter_file(year, name, root)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    key = (str(path.resolve()), digest, schema.__module__, schema.__qualname__)
+    key = (str(path.resolve()), sha256_file(path), schema.__module__, schema.__qualname__)
     if key not in LOADED:
         LOADED[key] = load_validated(path, schema)
     return LOADED[key].copy()
