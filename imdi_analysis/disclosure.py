@@ -83,7 +83,7 @@ and a visible share whose visible non-zero count and suppressed base give the ba
 (count / share), are suppressed; (5) when (4) adds nothing, :func:`interval_suppressions` sets
 up everything a reader has — every line of every table, every copy, every visible share × base
 — as linear equations in the hidden counts and, per connected group, asks HiGHS
-(``scipy.optimize.linprog``) for each suppressed count's largest value, each hidden non-zero
+(:func:`imdi_analysis.highs.linprog`) for each suppressed count's largest value, each hidden non-zero
 count being at least 1 (zeros are shown as ``-``). A count fails when the equations determine it
 (rank test) or its largest value is below the threshold (it is then known to hold
 1 … threshold − 1). Its partners are the visible counts that the cheapest direction raising it
@@ -152,6 +152,8 @@ from imdi_analysis.tables import (
 )
 
 if TYPE_CHECKING:  # scipy is imported where a program is solved: pages that only show figures skip it
+    from concurrent.futures import Executor
+
     from scipy.sparse import csr_array
 
 DEFAULT_THRESHOLD = 5
@@ -964,6 +966,7 @@ class Release:
     shares: list[ShareLink]
     groups: dict[Cell, list[Cell]] = dataclasses.field(default_factory=dict)  # see line_groups
     values: list[np.ndarray] = dataclasses.field(default_factory=list)  # data[t]["value"] as floats
+    line_index: dict[Cell, list[int]] = dataclasses.field(default_factory=dict)  # see lines_with
 
     def __post_init__(self) -> None:
         if not self.values:  # read once: the interval checks look up single values many times
@@ -983,7 +986,7 @@ class Release:
 
 
 def protect_release(
-    tables: Sequence[AppendixTable], threshold: int = DEFAULT_THRESHOLD
+    tables: Sequence[AppendixTable], threshold: int = DEFAULT_THRESHOLD, executor: Executor | None = None
 ) -> list[AppendixTable]:
     """Disclosure control over every table of one report, with linked cells protected together.
 
@@ -998,6 +1001,9 @@ def protect_release(
     ----------
     tables : the tables of one report as built (all of one ``year`` and ``period``)
     threshold : as in :func:`apply_disclosure`
+    executor : a pool of worker processes: the groups of tables that share no relation
+        (:func:`release_parts`) are then protected side by side, largest first. The result does
+        not depend on it.
 
     Returns
     -------
@@ -1013,6 +1019,57 @@ def protect_release(
     threshold = check_threshold(threshold)
     check_one_report(tables)
     release = Release.create(tables)
+    parts = release_parts(release)
+    if executor is None or len(parts) < 2:
+        return protect_linked(release, threshold)
+    parts.sort(key=lambda part: (-sum(len(release.data[i]) for i in part), part))  # largest first
+    futures = [(part, executor.submit(protect_part, [tables[i] for i in part], threshold)) for part in parts]
+    out: list[AppendixTable | None] = [None] * len(tables)
+    for part, future in futures:
+        for i, table in zip(part, future.result(), strict=True):
+            out[i] = table
+    return [table for table in out if table is not None]
+
+
+def release_parts(release: Release) -> list[list[int]]:
+    """The tables of ``release`` in groups that share no relation with any table outside the group.
+
+    Lines stay within a table; copies (stacked totals, sibling tables) and share links are the
+    relations between tables. Each group, in table order, is protected as a release of its own by
+    :func:`protect_part`: every round of :func:`protect_linked` adds cells only where a relation
+    failed, and the elimination, the links and the interval check each work per connected group
+    of relations, so a group's pattern is the one it gets in the whole release
+    (``tests/test_disclosure_linked.py`` compares both).
+    """
+    parent = list(range(len(release.tables)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for group in release.copies:
+        for t, _ in group[1:]:
+            parent[root(t)] = root(group[0][0])
+    for link in release.shares:
+        for cell in (link.count, link.base):
+            if cell is not None:
+                parent[root(cell[0])] = root(link.share[0])
+    parts: dict[int, list[int]] = {}
+    for i in range(len(release.tables)):
+        parts.setdefault(root(i), []).append(i)
+    return list(parts.values())
+
+
+def protect_part(tables: Sequence[AppendixTable], threshold: int) -> list[AppendixTable]:
+    """:func:`protect_linked` of the release of ``tables`` (one group of :func:`release_parts`),
+    run in a worker process."""
+    return protect_linked(Release.create(tables), threshold)
+
+
+def protect_linked(release: Release, threshold: int) -> list[AppendixTable]:
+    """The rounds of :func:`protect_release` over ``release``: elimination, links, interval check."""
     wanted = [primary_status(release, i, threshold) for i in range(len(release.tables))]
     gauss = GaussStep.create(release, wanted, threshold)
     cache: dict = {}
@@ -1321,7 +1378,7 @@ def interval_suppressions(
     (``a = b``) and every visible share with its count and base (``count = share × base``), with
     the visible cells as constants (:func:`published_equations`). For each suppressed count the
     linear program of its connected group of relations gives its largest possible value
-    (``scipy.optimize.linprog``, HiGHS); the count fails when the relations determine it exactly
+    (:func:`imdi_analysis.highs.linprog`, HiGHS); the count fails when the relations determine it exactly
     (its unit vector lies in their row space) or when it must lie in ``1 … threshold - 1``
     (largest value below the threshold, the smallest being at least 1 for a non-zero count: a
     reader knows zeros are shown as ``-``). Partners are returned for each failing cell whose
@@ -1434,9 +1491,9 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
         shown = status[cells[j][0]][cells[j][1]] == STATUS_SHOWN  # a visible zero stays 0
         bounds += [(0.0, None if shown else 0.0), (0.0, value[j] - floor[j])]
         cost[[extra[j], extra[j] + 1]] = value[j] + 1.0
-    from scipy.optimize import linprog
+    from imdi_analysis.highs import linprog
 
-    result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+    result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds)
     if result.status != 0:
         return []
     moved = result.x[:n]
@@ -1467,12 +1524,13 @@ def binding_lines(
 
 def lines_with(release: Release, cells: Sequence[Cell]) -> list[tuple[int, Line]]:
     """``(table, line)`` for every line holding one of ``cells``, in table and line order."""
-    wanted: dict[int, set[int]] = {}
-    for t, r in cells:
-        wanted.setdefault(t, set()).add(r)
-    return [
-        (t, line) for t in sorted(wanted) for line in release.lines[t] if wanted[t].intersection(line.members)
-    ]
+    if not release.line_index:  # cell -> positions of its lines in release.lines[t], built once
+        for t, lines in enumerate(release.lines):
+            for i, line in enumerate(lines):
+                for m in line.members:
+                    release.line_index.setdefault((t, m), []).append(i)
+    found = {(t, i) for t, r in cells for i in release.line_index.get((t, r), ())}
+    return [(t, release.lines[t][i]) for t, i in sorted(found)]
 
 
 def published_equations(release: Release, status: list[np.ndarray]) -> list[tuple[dict[Cell, float], float]]:
@@ -1603,9 +1661,9 @@ def maximise(matrix: csr_array, rhs: np.ndarray, bounds: list, columns: list[int
     """A solution of ``matrix @ x = rhs`` within ``bounds`` maximising the sum of ``columns`` (HiGHS)."""
     objective = np.zeros(matrix.shape[1])
     objective[columns] = -1.0
-    from scipy.optimize import linprog
+    from imdi_analysis.highs import linprog
 
-    result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds, method="highs")
+    result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=bounds)
     return result.x if result.status == 0 else None
 
 

@@ -24,11 +24,12 @@ failure at any step leaves the previous outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from concurrent.futures import as_completed
+from concurrent.futures import Executor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,8 +132,10 @@ def build_appendix(
     folder = appendix_dir(year, period, run.output_dir)
     staging = make_staging(folder)
     try:
-        built = build_tables(plan, rows, check_jobs(jobs, len(rows)), progress)
-        tables = protect_release(built, threshold)
+        workers = check_jobs(jobs, len(rows))
+        with process_pool(workers) if workers > 1 else contextlib.nullcontext() as pool:
+            built = build_tables(plan, rows, pool, progress)
+            tables = protect_release(built, threshold, executor=pool)
         for table in tables:
             publish_csv(table, staging / f"{table.key}.csv")
         publish_workbook(
@@ -201,27 +204,28 @@ def check_jobs(jobs: int | None, n_tables: int) -> int:
     return max(1, min(jobs, n_tables))
 
 
-def build_tables(plan: BuildPlan, rows: list[dict], jobs: int, progress: bool) -> list[AppendixTable]:
-    """Build every table (not yet disclosed), in ``jobs`` processes; tables in letter order.
+def build_tables(
+    plan: BuildPlan, rows: list[dict], pool: Executor | None, progress: bool
+) -> list[AppendixTable]:
+    """Build every table (not yet disclosed), in this process or in ``pool``; tables in letter order.
 
-    With several processes, the tables are grouped by builder module (tables of one module read
-    the same extracts, which a group loads once) and the groups, largest first, go to whichever
-    process is free.
+    In a pool, the tables are grouped by builder module (tables of one module read the same
+    extracts, which a group loads once) and the groups, largest first, go to whichever process
+    is free.
     """
     bar = tqdm(
         total=len(rows), desc=f"Vedlegg 3 {plan.year} {plan.period}", unit="tabell", disable=not progress
     )
     with bar:
-        if jobs == 1:
+        if pool is None:
             return build_chunk(plan, rows, bar.update)
         groups = sorted(group_by_module(rows), key=len, reverse=True)
         built: dict[str, AppendixTable] = {}
-        with process_pool(jobs) as pool:
-            futures = [pool.submit(build_chunk, plan, group) for group in groups]
-            for future in as_completed(futures):
-                tables = future.result()
-                built.update((table.key, table) for table in tables)
-                bar.update(len(tables))
+        futures = [pool.submit(build_chunk, plan, group) for group in groups]
+        for future in as_completed(futures):
+            tables = future.result()
+            built.update((table.key, table) for table in tables)
+            bar.update(len(tables))
         return [built[row["table_key"]] for row in rows]
 
 

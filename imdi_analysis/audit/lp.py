@@ -35,7 +35,7 @@ Indicator tables
 
 Counts are non-negative; integrality is relaxed to reals ≥ 0, then used to tighten the bounds
 (a count in [0,6; 1,4] is 1). For every hidden quantity the audit solves
-``min`` and ``max`` with :func:`scipy.optimize.linprog` (HiGHS) over its connected component
+``min`` and ``max`` with :func:`imdi_analysis.highs.linprog` (HiGHS) over its connected component
 (union-find over hidden cells linked by a relation), so the cost grows with the largest
 component, not with the release. A hidden quantity fails under :class:`AuditRule` when it is
 determined (its interval is narrower than ``require_interval_width`` or holds one integer) or
@@ -662,7 +662,7 @@ def split_components(system: System) -> dict[int, Component]:
 
 def solve(system: System, rule: AuditRule) -> list[LPFinding]:
     """Bounds of every audited quantity; a finding for each that ``rule`` does not accept."""
-    from scipy.optimize import linprog
+    from imdi_analysis.highs import linprog
 
     findings = list(system.problems)
     components = split_components(system)
@@ -727,9 +727,7 @@ def solve_component(
     points: list[np.ndarray] = []
 
     def optimise(objective: np.ndarray):
-        result = linprog(
-            objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs"
-        )
+        result = linprog(objective, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=b_eq, bounds=(0, None))
         if result.status == 0:
             np.minimum(seen_low, result.x, out=seen_low)
             np.maximum(seen_high, result.x, out=seen_high)

@@ -136,3 +136,25 @@ def test_every_link_to_a_settlement_table_leaves_out_the_indicators_own_total():
     settlement = [link for link in LINKS if link.table in ("18", "21", "24")]
     assert len(settlement) == 8
     assert all(link.exclude.get("category") == ("I alt",) for link in settlement)
+
+
+def test_groups_of_tables_without_links_between_them_are_protected_apart_to_the_same_pattern(synthetic: Path):
+    """The appendix step protects the groups of :func:`release_parts` side by side in worker
+    processes: 11A (leavers) and 11B (their shares, with 11A's counts as bases) form one group,
+    every other table here is linked to no other (6A and 6B count different populations here);
+    the published tables are the ones of one protection of all."""
+    from imdi_analysis.disclosure import Release, protect_release, release_parts
+    from imdi_analysis.parallel import process_pool
+    from tests.consistency.conftest import table
+
+    keys = (*TABLES, "11A", "11B")
+    tables = [table(key, synthetic) for key in keys]
+    parts = [[tables[i].key for i in part] for part in release_parts(Release.create(tables))]
+    assert sorted(parts) == sorted([[key] for key in TABLES] + [["11A", "11B"]])
+    whole = protect_release(tables, 5)
+    with process_pool(2) as pool:
+        apart = protect_release(tables, 5, executor=pool)
+    assert [t.key for t in apart] == list(keys)
+    for one, other in zip(whole, apart, strict=True):
+        pd.testing.assert_frame_equal(one.data, other.data)
+    assert sum((t.data["status"] == ":").sum() for t in whole) > 0  # something is hidden to compare
