@@ -100,7 +100,7 @@ def run(
         for year in years:
             check_year_has_data(year, registers)
         if validate:
-            validate_registers(registers, build_dir, force, jobs)
+            validate_registers(registers, build_dir, force, jobs, until=max(years))
         entries = load_runs(runs_file, notebooks_dir)
         letter_years = years_in(LETTER_DIR)
         runs = plan(
@@ -235,17 +235,21 @@ def synthetic_default_is_current(registers: Path) -> bool:
     return True
 
 
-def validate_registers(registers: Path, build_dir: Path, force: bool = False, jobs: int = 1) -> None:
-    """Validate every source of every year before any notebook runs (years in ``jobs`` processes).
+def validate_registers(
+    registers: Path, build_dir: Path, force: bool = False, jobs: int = 1, until: int | None = None
+) -> None:
+    """Validate every source of every year the run reads before any notebook runs (``jobs`` processes).
 
-    Skipped when the register files and the code are unchanged since the last successful
+    The run reads the years up to ``until``, its last selected year (the time series and the
+    key figures start at the first year with data); later years are left to ``imdi validate``.
+    Skipped when those register files and the code are unchanged since the last successful
     validation. Validated extracts go to the validated store, so notebooks read them without
     checking them again.
     """
     from imdi_analysis.sources.processing import check_years
     from imdi_analysis.sources.validated_cache import rules_fingerprint
 
-    years = years_in(registers)
+    years = [y for y in years_in(registers) if until is None or y <= until]
     files = hash_files(p for year in years for p in (registers / str(year)).glob("*") if p.is_file())
     # the rules: code, code lists and library versions, as the validated store keys them
     key = hashlib.sha256(json.dumps([files, rules_fingerprint()], sort_keys=True).encode()).hexdigest()
