@@ -279,3 +279,18 @@ def test_the_data_step_runs_before_its_notebooks_and_a_deleted_output_folder_is_
     (registers / "2022" / "a.csv").write_text("x\n1\n2\n3\n")  # new extract -> new figures
     third = run_book(registers, build, "runs_measures.yml", output_dir=out)
     assert third.executed == ["measures-2022-year"] and "Indikatorrader: 4" in page.read_text()
+
+
+def test_a_run_validates_the_years_it_reads_and_not_later_ones(registers: Path, tmp_path: Path, monkeypatch):
+    """A 2022 run reads 2021 and 2022 (the time series starts at the first year with data);
+    a 2023 folder is not its concern (``imdi validate`` checks every year)."""
+    from imdi_analysis import pipeline
+    from imdi_analysis.sources import processing
+
+    (registers / "2023").mkdir()
+    (registers / "2023" / "a.csv").write_text("not, a, valid, extract\n")
+    checked: list[list[int]] = []
+    monkeypatch.setattr(processing, "check_years", lambda years, folder, jobs: checked.append(list(years)))
+    pipeline.validate_registers(registers, tmp_path / "build", until=2022)
+    pipeline.validate_registers(registers, tmp_path / "build2")
+    assert checked == [[2021, 2022], [2021, 2022, 2023]]
