@@ -967,6 +967,7 @@ class Release:
     groups: dict[Cell, list[Cell]] = dataclasses.field(default_factory=dict)  # see line_groups
     values: list[np.ndarray] = dataclasses.field(default_factory=list)  # data[t]["value"] as floats
     line_index: dict[Cell, list[int]] = dataclasses.field(default_factory=dict)  # see lines_with
+    cycles: dict[tuple[Cell, ...], CycleStructure] = dataclasses.field(default_factory=dict)  # cycle_partners
 
     def __post_init__(self) -> None:
         if not self.values:  # read once: the interval checks look up single values many times
@@ -1451,57 +1452,100 @@ def cycle_partners(release: Release, status: list[np.ndarray], cell: Cell, thres
     it gives a cell away), so a direction through one would not be opened by the partners
     returned. Empty when there is none.
     """
-    cells = [c for c in line_groups(release).get(cell, [cell]) if status[c[0]][c[1]] != STATUS_NOT_APPLICABLE]
-    column = {c: j for j, c in enumerate(cells)}
-    rows: list[dict[int, float]] = []
-    for t in sorted({t for t, _ in cells}):
-        for line in release.lines[t]:
-            terms = {
-                column[(t, m)]: (1.0 if m == line.total else -1.0) for m in line.members if (t, m) in column
-            }
-            if terms:
-                rows.append(terms)
-    for group in release.copies:
-        present = [column[c] for c in group if c in column]
-        rows += [{present[0]: 1.0, other: -1.0} for other in present[1:]]
+    cells = tuple(
+        c for c in line_groups(release).get(cell, [cell]) if status[c[0]][c[1]] != STATUS_NOT_APPLICABLE
+    )
+    structure = release.cycles.get(cells)
+    if structure is None:
+        structure = release.cycles[cells] = CycleStructure.create(release, cells)
+    column, value, floor = structure.column, structure.value, structure.floor
     n = len(cells)
-    visible = [j for j, (t, r) in enumerate(cells) if status[t][r] in VISIBLE_STATUSES]
-    extra = {j: n + 2 * k for k, j in enumerate(visible)}  # p_j at n + 2k, q_j at n + 2k + 1
-    size = n + 2 * len(visible)
-    value = np.array([release.values[t][r] for t, r in cells], dtype=float)
-    floor = np.where(value > 0, 1.0, 0.0)
-    entries = [(i, j, w) for i, terms in enumerate(rows) for j, w in terms.items()]
-    for k, j in enumerate(visible):  # v_j = p_j - q_j
-        i = len(rows) + k
-        entries += [(i, j, 1.0), (i, extra[j], -1.0), (i, extra[j] + 1, 1.0)]
+    visible = np.array(
+        [j for j, (t, r) in enumerate(cells) if status[t][r] in VISIBLE_STATUSES], dtype=np.int64
+    )
+    k = np.arange(len(visible))
+    first = structure.n_rows + k  # v_j = p_j - q_j, p_j at n + 2k, q_j at n + 2k + 1
     target = column[cell]
-    n_rows = len(rows) + len(visible) + 1
-    entries.append((n_rows - 1, target, 1.0))
-    r_index, c_index, weights = zip(*entries, strict=True)
+    n_rows = structure.n_rows + len(visible) + 1
+    rows = np.concatenate([structure.rows, first, first, first, [n_rows - 1]])
+    cols = np.concatenate([structure.cols, visible, n + 2 * k, n + 2 * k + 1, [target]])
+    weights = np.concatenate(
+        [structure.weights, np.ones(len(visible)), -np.ones(len(visible)), np.ones(len(visible)), [1.0]]
+    )
     from scipy.sparse import csr_array
 
-    matrix = csr_array((weights, (r_index, c_index)), shape=(n_rows, size))
+    size = n + 2 * len(visible)
+    matrix = csr_array((weights, (rows, cols)), shape=(n_rows, size))
     rhs = np.zeros(n_rows)
     rhs[-1] = max(1.0, threshold - value[target])
-    bounds: list[tuple[float | None, float | None]] = [
-        (None, None) if np.isnan(value[j]) else (floor[j] - value[j], None) for j in range(n)
-    ]
+    shown = np.array([status[cells[j][0]][cells[j][1]] == STATUS_SHOWN for j in visible], dtype=bool)
+    lower = np.concatenate([structure.lower, np.zeros(2 * len(visible))])
+    upper = np.full(size, np.inf)
+    upper[n + 2 * k] = np.where(shown, np.inf, 0.0)  # a visible zero stays 0
+    upper[n + 2 * k + 1] = value[visible] - floor[visible]
     cost = np.zeros(size)
-    for j in visible:
-        shown = status[cells[j][0]][cells[j][1]] == STATUS_SHOWN  # a visible zero stays 0
-        bounds += [(0.0, None if shown else 0.0), (0.0, value[j] - floor[j])]
-        cost[[extra[j], extra[j] + 1]] = value[j] + 1.0
+    cost[n + 2 * k] = cost[n + 2 * k + 1] = value[visible] + 1.0
     from imdi_analysis.highs import linprog
 
-    result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=bounds)
+    result = linprog(cost, A_eq=matrix, b_eq=rhs, bounds=np.column_stack([lower, upper]))
     if result.status != 0:
         return []
     moved = result.x[:n]
     return sorted(
-        cells[j]
-        for j in visible
-        if abs(moved[j]) > CYCLE_TOLERANCE and status[cells[j][0]][cells[j][1]] == STATUS_SHOWN
+        cells[j] for j, seen in zip(visible, shown, strict=True) if seen and abs(moved[j]) > CYCLE_TOLERANCE
     )
+
+
+@dataclass
+class CycleStructure:
+    """What :func:`cycle_partners` sets up once per group of cells: the lines and copies among them
+    (rows of ``A v = 0`` as coordinates), each cell's value, its floor and its lowest move."""
+
+    column: dict[Cell, int]
+    n_rows: int
+    rows: np.ndarray
+    cols: np.ndarray
+    weights: np.ndarray
+    value: np.ndarray
+    floor: np.ndarray
+    lower: np.ndarray  # v_j >= floor_j - value_j; free where the value is missing
+
+    @classmethod
+    def create(cls, release: Release, cells: tuple[Cell, ...]) -> CycleStructure:
+        column = {c: j for j, c in enumerate(cells)}
+        entries: list[tuple[int, int, float]] = []
+        n_rows = 0
+        for t in sorted({t for t, _ in cells}):
+            for line in release.lines[t]:
+                terms = [
+                    (column[(t, m)], 1.0 if m == line.total else -1.0)
+                    for m in line.members
+                    if (t, m) in column
+                ]
+                if terms:
+                    entries += [(n_rows, j, w) for j, w in terms]
+                    n_rows += 1
+        for group in release.copies:
+            present = [column[c] for c in group if c in column]
+            for other in present[1:]:
+                entries += [(n_rows, present[0], 1.0), (n_rows, other, -1.0)]
+                n_rows += 1
+        rows, cols, weights = (
+            (np.array(x) for x in zip(*entries, strict=True)) if entries else (np.zeros(0),) * 3
+        )
+        value = np.array([release.values[t][r] for t, r in cells], dtype=float)
+        floor = np.where(value > 0, 1.0, 0.0)
+        lower = np.where(np.isnan(value), -np.inf, floor - value)
+        return cls(
+            column,
+            n_rows,
+            rows.astype(np.int64),
+            cols.astype(np.int64),
+            weights.astype(float),
+            value,
+            floor,
+            lower,
+        )
 
 
 def binding_lines(

@@ -35,7 +35,7 @@ class Result:
     fun: float | None = None
 
 
-Bounds = tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]]
+Bounds = tuple[float | None, float | None] | Sequence[tuple[float | None, float | None]] | np.ndarray
 
 
 def linprog(
@@ -113,7 +113,14 @@ def linprog(
 
 
 def bound_arrays(bounds: Bounds, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lower and upper bound of each of ``n`` variables; ``None`` is ∓∞ (as scipy reads them)."""
+    """Lower and upper bound of each of ``n`` variables; ``None`` is ∓∞ (as scipy reads them).
+
+    ``bounds`` may also be an ``(n, 2)`` array of lower and upper bounds, ±∞ for none.
+    """
+    if isinstance(bounds, np.ndarray):
+        if bounds.shape != (n, 2):
+            raise ValueError(f"bounds: an array of shape {bounds.shape} for {n} variables")
+        return bounds[:, 0].astype(float), bounds[:, 1].astype(float)
     pairs = [bounds] * n if len(bounds) == 2 and not isinstance(bounds[0], (tuple, list)) else list(bounds)
     if len(pairs) != n:
         raise ValueError(f"bounds: {len(pairs)} pairs for {n} variables")

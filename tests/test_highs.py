@@ -111,3 +111,13 @@ def test_an_unbounded_program_has_scipy_status(solver):
     """min -x with x >= 0 and nothing else: unbounded below (scipy's status, whatever HiGHS reports)."""
     program = {"c": np.array([-1.0, 0.0]), "A_eq": csr_array([[0.0, 1.0]]), "b_eq": np.array([1.0])}
     assert solver(**program, bounds=(0, None)).status == scipy_linprog(**program, method="highs").status
+
+
+def test_bounds_as_an_array_of_lower_and_upper(solver):
+    """The (n, 2) array form, ±∞ for no bound: max x + y with x + y <= 10, x <= 3, y <= 4 → 3, 4."""
+    bounds = np.array([[0.0, 3.0], [-np.inf, 4.0]])
+    result = solver(np.array([-1.0, -1.0]), A_ub=np.array([[1.0, 1.0]]), b_ub=np.array([10.0]), bounds=bounds)
+    assert result.status == OPTIMAL
+    assert result.x == pytest.approx([3.0, 4.0])
+    with pytest.raises(ValueError, match="shape"):
+        highs.bound_arrays(np.zeros((3, 2)), 2)
