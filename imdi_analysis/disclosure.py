@@ -1040,7 +1040,7 @@ def release_parts(release: Release) -> list[list[int]]:
     :func:`protect_part`: every round of :func:`protect_linked` adds cells only where a relation
     failed, and the elimination, the links and the interval check each work per connected group
     of relations, so a group's pattern is the one it gets in the whole release
-    (``tests/test_disclosure_linked.py`` compares both).
+    (``tests/consistency/test_release.py`` compares both).
     """
     parent = list(range(len(release.tables)))
 

@@ -107,8 +107,9 @@ def build_appendix(
     output_dir : root of processed outputs (default ``data/processed``)
     progress : show a progress bar per table (on standard error)
     jobs : processes building tables side by side (default: up to :data:`MAX_JOBS`, one per
-        core). Each builds whole groups of tables that read the same extracts; the outputs do
-        not depend on ``jobs``.
+        core). Each builds whole groups of tables that read the same extracts, then protects
+        whole groups of linked tables (:func:`imdi_analysis.disclosure.release_parts`); the
+        outputs do not depend on ``jobs``.
 
     Returns
     -------
