@@ -1025,11 +1025,8 @@ def protect_release(
         return protect_linked(release, threshold)
     parts.sort(key=lambda part: (-sum(len(release.data[i]) for i in part), part))  # largest first
     futures = [(part, executor.submit(protect_part, [tables[i] for i in part], threshold)) for part in parts]
-    out: list[AppendixTable | None] = [None] * len(tables)
-    for part, future in futures:
-        for i, table in zip(part, future.result(), strict=True):
-            out[i] = table
-    return [table for table in out if table is not None]
+    protected = {i: table for part, future in futures for i, table in zip(part, future.result(), strict=True)}
+    return [protected[i] for i in range(len(tables))]  # every table is in exactly one part
 
 
 def release_parts(release: Release) -> list[list[int]]:
